@@ -1,0 +1,310 @@
+//! The organization as a tree: the root, organizational units and accounts,
+//! with the policies attached to each. It is filled in piece by piece as the
+//! crawl's answers arrive, so every piece may come in any order the crawl
+//! allows: a parent before its children, attachments at any time.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::records::{
+    Account, Organization, OrganizationalUnit, PolicySummary, PolicyType, Root,
+};
+
+/// The position of a node in its organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NodeIdx(pub usize);
+
+/// What a node of the tree is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NodeKind {
+    Root,
+    OrganizationalUnit,
+    Account(Box<Account>),
+}
+
+impl NodeKind {
+    /// The kind as the headless output names it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Root => "root",
+            Self::OrganizationalUnit => "organizational_unit",
+            Self::Account(_) => "account",
+        }
+    }
+}
+
+/// One root, organizational unit or account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub kind: NodeKind,
+    pub parent: Option<NodeIdx>,
+    /// Organizational units first, then accounts, each by name.
+    pub children: Vec<NodeIdx>,
+    /// Why part of this node's children could not be read, if it failed.
+    pub failure: Option<String>,
+}
+
+impl Node {
+    /// The account behind this node, if it is one.
+    pub fn account(&self) -> Option<&Account> {
+        match &self.kind {
+            NodeKind::Account(account) => Some(account),
+            _ => None,
+        }
+    }
+
+    /// Whether this node can have children.
+    pub fn is_container(&self) -> bool {
+        !matches!(self.kind, NodeKind::Account(_))
+    }
+
+    fn sort_key(&self) -> (bool, String, &str) {
+        let is_account = !self.is_container();
+        (is_account, self.name.to_lowercase(), self.id.as_str())
+    }
+}
+
+/// A piece of the organization that does not fit what is already known.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum OrgError {
+    #[error("parent {0} is not in the organization")]
+    UnknownParent(String),
+    #[error("{0} is already in the organization")]
+    Duplicate(String),
+}
+
+/// The whole organization: its nodes, policies and attachments.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Org {
+    pub organization: Option<Organization>,
+    nodes: Vec<Node>,
+    by_id: HashMap<String, NodeIdx>,
+    policies: Vec<PolicySummary>,
+    policy_by_id: HashMap<String, usize>,
+    /// Target id to the ids of the policies attached to it, in arrival order.
+    attachments: HashMap<String, Vec<String>>,
+    account_count: usize,
+}
+
+impl Org {
+    /// An empty organization, waiting for its root.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the organization's root; it becomes the top of the tree.
+    pub fn add_root(&mut self, root: Root) -> Result<NodeIdx, OrgError> {
+        let node = Node {
+            id: root.id,
+            arn: root.arn,
+            name: root.name,
+            kind: NodeKind::Root,
+            parent: None,
+            children: Vec::new(),
+            failure: None,
+        };
+        self.insert(node)
+    }
+
+    /// Adds an organizational unit under the node `parent_id`.
+    pub fn add_organizational_unit(
+        &mut self,
+        parent_id: &str,
+        unit: OrganizationalUnit,
+    ) -> Result<NodeIdx, OrgError> {
+        let parent = self.require(parent_id)?;
+        let node = Node {
+            id: unit.id,
+            arn: unit.arn,
+            name: unit.name,
+            kind: NodeKind::OrganizationalUnit,
+            parent: Some(parent),
+            children: Vec::new(),
+            failure: None,
+        };
+        self.insert(node)
+    }
+
+    /// Adds an account under the node `parent_id`.
+    pub fn add_account(&mut self, parent_id: &str, account: Account) -> Result<NodeIdx, OrgError> {
+        let parent = self.require(parent_id)?;
+        let node = Node {
+            id: account.id.clone(),
+            arn: account.arn.clone(),
+            name: account.name.clone(),
+            kind: NodeKind::Account(Box::new(account)),
+            parent: Some(parent),
+            children: Vec::new(),
+            failure: None,
+        };
+        self.account_count += 1;
+        self.insert(node)
+    }
+
+    /// Records a policy; attachments may name it before or after.
+    pub fn add_policy(&mut self, policy: PolicySummary) {
+        match self.policy_by_id.get(&policy.id) {
+            Some(&at) => self.policies[at] = policy,
+            None => {
+                self.policy_by_id.insert(policy.id.clone(), self.policies.len());
+                self.policies.push(policy);
+            }
+        }
+    }
+
+    /// Records that `policy_id` is attached to `target_id`.
+    pub fn attach(&mut self, policy_id: &str, target_id: &str) {
+        let attached = self.attachments.entry(target_id.to_string()).or_default();
+        if !attached.iter().any(|id| id == policy_id) {
+            attached.push(policy_id.to_string());
+        }
+    }
+
+    /// Marks the node `id` as partly unread, with the reason.
+    pub fn mark_failed(&mut self, id: &str, reason: impl Into<String>) {
+        if let Some(&idx) = self.by_id.get(id) {
+            self.nodes[idx.0].failure = Some(reason.into());
+        }
+    }
+
+    /// Sorts the children of `idx`: organizational units first, then
+    /// accounts, each by name.
+    pub fn sort_children(&mut self, idx: NodeIdx) {
+        let mut children = std::mem::take(&mut self.nodes[idx.0].children);
+        children.sort_by(|a, b| self.nodes[a.0].sort_key().cmp(&self.nodes[b.0].sort_key()));
+        self.nodes[idx.0].children = children;
+    }
+
+    /// The root, once it is known.
+    pub fn root(&self) -> Option<NodeIdx> {
+        self.nodes.iter().position(|n| n.kind == NodeKind::Root).map(NodeIdx)
+    }
+
+    /// The node at `idx`.
+    pub fn node(&self, idx: NodeIdx) -> &Node {
+        &self.nodes[idx.0]
+    }
+
+    /// Every node, in the order they arrived.
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = (NodeIdx, &Node)> {
+        self.nodes.iter().enumerate().map(|(i, n)| (NodeIdx(i), n))
+    }
+
+    /// The node with the AWS id `id`.
+    pub fn find(&self, id: &str) -> Option<NodeIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    /// How many nodes the tree holds.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether nothing has arrived yet.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// How many accounts the tree holds.
+    pub fn account_count(&self) -> usize {
+        self.account_count
+    }
+
+    /// How many organizational units the tree holds.
+    pub fn organizational_unit_count(&self) -> usize {
+        self.nodes.iter().filter(|n| n.kind == NodeKind::OrganizationalUnit).count()
+    }
+
+    /// Every policy known, in arrival order.
+    pub fn policies(&self) -> &[PolicySummary] {
+        &self.policies
+    }
+
+    /// The policy with id `id`.
+    pub fn policy(&self, id: &str) -> Option<&PolicySummary> {
+        self.policy_by_id.get(id).map(|&at| &self.policies[at])
+    }
+
+    /// The policies of type `policy_type` attached directly to `target_id`,
+    /// by name.
+    pub fn attached(&self, target_id: &str, policy_type: PolicyType) -> Vec<&PolicySummary> {
+        let mut found: Vec<&PolicySummary> = self
+            .attachments
+            .get(target_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.policy(id))
+            .filter(|p| p.policy_type == policy_type)
+            .collect();
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        found
+    }
+
+    /// How many targets `policy_id` is attached to.
+    pub fn attachment_count(&self, policy_id: &str) -> usize {
+        self.attachments.values().filter(|ids| ids.iter().any(|id| id == policy_id)).count()
+    }
+
+    /// The ancestors of `idx`, the root first, `idx` itself excluded.
+    pub fn ancestors(&self, idx: NodeIdx) -> Vec<NodeIdx> {
+        let mut chain = Vec::new();
+        let mut at = self.nodes[idx.0].parent;
+        while let Some(parent) = at {
+            chain.push(parent);
+            at = self.nodes[parent.0].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The names from the root down to `idx`, joined by " / ".
+    pub fn path(&self, idx: NodeIdx) -> String {
+        let mut names: Vec<&str> =
+            self.ancestors(idx).iter().map(|&a| self.nodes[a.0].name.as_str()).collect();
+        names.push(&self.nodes[idx.0].name);
+        names.join(" / ")
+    }
+
+    /// Counts the organizational units and accounts directly under `idx`.
+    pub fn child_counts(&self, idx: NodeIdx) -> (usize, usize) {
+        let children = &self.nodes[idx.0].children;
+        let accounts = children.iter().filter(|c| !self.nodes[c.0].is_container()).count();
+        (children.len() - accounts, accounts)
+    }
+
+    /// Counts every account below `idx`, at any depth.
+    pub fn subtree_account_count(&self, idx: NodeIdx) -> usize {
+        let mut count = 0;
+        let mut stack = vec![idx];
+        while let Some(at) = stack.pop() {
+            let node = &self.nodes[at.0];
+            if !node.is_container() {
+                count += 1;
+            }
+            stack.extend(node.children.iter().copied());
+        }
+        count
+    }
+
+    fn require(&self, id: &str) -> Result<NodeIdx, OrgError> {
+        self.find(id).ok_or_else(|| OrgError::UnknownParent(id.to_string()))
+    }
+
+    fn insert(&mut self, node: Node) -> Result<NodeIdx, OrgError> {
+        if self.by_id.contains_key(&node.id) {
+            return Err(OrgError::Duplicate(node.id));
+        }
+        let idx = NodeIdx(self.nodes.len());
+        if let Some(parent) = node.parent {
+            self.nodes[parent.0].children.push(idx);
+        }
+        self.by_id.insert(node.id.clone(), idx);
+        self.nodes.push(node);
+        Ok(idx)
+    }
+}

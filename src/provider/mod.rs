@@ -1,0 +1,96 @@
+//! Where the organization comes from. One trait, shaped like the AWS
+//! Organizations operations the console needs; the AWS SDK adapter and the
+//! built-in demo organization both implement it, so everything above this
+//! layer runs the same on either.
+
+pub mod demo;
+mod error;
+
+use async_trait::async_trait;
+
+use crate::model::{
+    Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
+    PolicyType, Root,
+};
+
+pub use error::{ErrorKind, ProviderError};
+
+/// A result from a provider call.
+pub type Result<T> = std::result::Result<T, ProviderError>;
+
+/// One page of a paged listing. `next_token` is present while more pages
+/// follow; a page may be empty and still carry one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// The last page of a listing.
+    pub fn last(items: Vec<T>) -> Self {
+        Self { items, next_token: None }
+    }
+}
+
+/// The AWS services orgtop calls; each has its own concurrency limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    Organizations,
+}
+
+/// The AWS Organizations operations the console needs, one method each,
+/// named after the operation. Listings return one page per call: callers
+/// follow `next_token` until it is absent.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// Where the data comes from, for the status line: "demo", or the
+    /// profile and region.
+    fn source(&self) -> String;
+
+    /// `DescribeOrganization`.
+    async fn describe_organization(&self) -> Result<Organization>;
+
+    /// `ListRoots`.
+    async fn list_roots(&self, next_token: Option<String>) -> Result<Page<Root>>;
+
+    /// `ListOrganizationalUnitsForParent`.
+    async fn list_organizational_units_for_parent(
+        &self,
+        parent_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<OrganizationalUnit>>;
+
+    /// `ListAccountsForParent`.
+    async fn list_accounts_for_parent(
+        &self,
+        parent_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<Account>>;
+
+    /// `ListPolicies` with a type filter.
+    async fn list_policies(
+        &self,
+        policy_type: PolicyType,
+        next_token: Option<String>,
+    ) -> Result<Page<PolicySummary>>;
+
+    /// `ListTargetsForPolicy`.
+    async fn list_targets_for_policy(
+        &self,
+        policy_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<PolicyTarget>>;
+
+    /// `ListPoliciesForTarget` with a type filter. The crawl does not use it
+    /// (it asks per policy, not per node); the benchmark compares the two.
+    async fn list_policies_for_target(
+        &self,
+        target_id: &str,
+        policy_type: PolicyType,
+        next_token: Option<String>,
+    ) -> Result<Page<PolicySummary>>;
+
+    /// `DescribePolicy`: the policy with its document.
+    async fn describe_policy(&self, policy_id: &str) -> Result<Policy>;
+}

@@ -1,0 +1,145 @@
+//! A provider wrapper that holds every call to its service's concurrency
+//! limit, counts calls, and logs one line per call.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use async_trait::async_trait;
+use tokio::sync::Semaphore;
+
+use crate::model::{
+    Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
+    PolicyType, Root,
+};
+use crate::provider::{ErrorKind, Page, Provider, ProviderError, Result, Service};
+
+/// How many calls may be in flight at once, per service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub organizations: usize,
+}
+
+impl Default for Limits {
+    /// Organizations allows about 5 requests a second per listing API for
+    /// the whole organization: 4 in flight stays near that.
+    fn default() -> Self {
+        Self { organizations: 4 }
+    }
+}
+
+/// A provider whose calls wait for a place under their service's limit.
+pub struct Limited {
+    inner: Arc<dyn Provider>,
+    organizations: Semaphore,
+    calls: AtomicU64,
+}
+
+impl Limited {
+    /// Wraps `inner` with `limits`.
+    pub fn new(inner: Arc<dyn Provider>, limits: Limits) -> Self {
+        Self {
+            inner,
+            organizations: Semaphore::new(limits.organizations.max(1)),
+            calls: AtomicU64::new(0),
+        }
+    }
+
+    /// How many calls have finished, successful or not.
+    pub fn calls_done(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    async fn limited<T>(
+        &self,
+        service: Service,
+        operation: &'static str,
+        target: &str,
+        call: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let semaphore = match service {
+            Service::Organizations => &self.organizations,
+        };
+        let _permit = semaphore.acquire().await.map_err(|_| {
+            ProviderError::new(operation, Some(target), ErrorKind::Other, "Cancelled", "shutting down")
+        })?;
+        let started = Instant::now();
+        let result = call.await;
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(_) => tracing::debug!(operation, target, elapsed_ms, "call"),
+            Err(error) => tracing::warn!(operation, target, elapsed_ms, %error, "call failed"),
+        }
+        result
+    }
+}
+
+const ORGS: Service = Service::Organizations;
+
+#[async_trait]
+impl Provider for Limited {
+    fn source(&self) -> String {
+        self.inner.source()
+    }
+
+    async fn describe_organization(&self) -> Result<Organization> {
+        self.limited(ORGS, "DescribeOrganization", "", self.inner.describe_organization()).await
+    }
+
+    async fn list_roots(&self, next_token: Option<String>) -> Result<Page<Root>> {
+        self.limited(ORGS, "ListRoots", "", self.inner.list_roots(next_token)).await
+    }
+
+    async fn list_organizational_units_for_parent(
+        &self,
+        parent_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<OrganizationalUnit>> {
+        let call = self.inner.list_organizational_units_for_parent(parent_id, next_token);
+        self.limited(ORGS, "ListOrganizationalUnitsForParent", parent_id, call).await
+    }
+
+    async fn list_accounts_for_parent(
+        &self,
+        parent_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<Account>> {
+        let call = self.inner.list_accounts_for_parent(parent_id, next_token);
+        self.limited(ORGS, "ListAccountsForParent", parent_id, call).await
+    }
+
+    async fn list_policies(
+        &self,
+        policy_type: PolicyType,
+        next_token: Option<String>,
+    ) -> Result<Page<PolicySummary>> {
+        let call = self.inner.list_policies(policy_type, next_token);
+        self.limited(ORGS, "ListPolicies", policy_type.as_aws_str(), call).await
+    }
+
+    async fn list_targets_for_policy(
+        &self,
+        policy_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<PolicyTarget>> {
+        let call = self.inner.list_targets_for_policy(policy_id, next_token);
+        self.limited(ORGS, "ListTargetsForPolicy", policy_id, call).await
+    }
+
+    async fn list_policies_for_target(
+        &self,
+        target_id: &str,
+        policy_type: PolicyType,
+        next_token: Option<String>,
+    ) -> Result<Page<PolicySummary>> {
+        let call = self.inner.list_policies_for_target(target_id, policy_type, next_token);
+        self.limited(ORGS, "ListPoliciesForTarget", target_id, call).await
+    }
+
+    async fn describe_policy(&self, policy_id: &str) -> Result<Policy> {
+        self.limited(ORGS, "DescribePolicy", policy_id, self.inner.describe_policy(policy_id))
+            .await
+    }
+}

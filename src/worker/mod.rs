@@ -1,0 +1,115 @@
+//! The worker pool: provider calls run on tokio tasks, off the UI thread,
+//! within a concurrency limit per service, and their results come back to
+//! the app as [`WorkerEvent`]s over a channel. Quitting cancels what is in
+//! flight.
+
+mod limited;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::crawl::{self, CrawlEvent};
+use crate::model::Policy;
+use crate::provider::{Provider, ProviderError};
+
+pub use limited::{Limited, Limits};
+
+/// Work the app asks the pool to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// Crawl the whole organization.
+    Crawl,
+    /// Fetch one policy's document.
+    DescribePolicy { policy_id: String },
+}
+
+/// What the pool reports back.
+#[derive(Debug, Clone)]
+pub enum WorkerEvent {
+    /// A piece of the organization from the crawl numbered `crawl`.
+    Crawl { crawl: u64, event: CrawlEvent },
+    /// The crawl numbered `crawl` ended.
+    CrawlFinished { crawl: u64, result: Result<(), ProviderError> },
+    /// A policy document arrived, or could not be fetched.
+    PolicyDescribed { policy_id: String, result: Result<Policy, ProviderError> },
+}
+
+/// Runs jobs on tokio tasks and reports their results.
+pub struct WorkerPool {
+    provider: Arc<Limited>,
+    events: mpsc::UnboundedSender<WorkerEvent>,
+    cancel: CancellationToken,
+    tasks: TaskTracker,
+    crawls: AtomicUsize,
+}
+
+impl WorkerPool {
+    /// A pool over `provider` with `limits`, reporting on `events`.
+    pub fn new(
+        provider: Arc<dyn Provider>,
+        limits: Limits,
+        events: mpsc::UnboundedSender<WorkerEvent>,
+    ) -> Self {
+        Self {
+            provider: Arc::new(Limited::new(provider, limits)),
+            events,
+            cancel: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            crawls: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many provider calls have finished so far.
+    pub fn calls_done(&self) -> u64 {
+        self.provider.calls_done()
+    }
+
+    /// Starts `job` and returns at once; its crawl number is returned for a
+    /// crawl so the app can tell a stale crawl's events from the current's.
+    pub fn spawn(&self, job: Job) -> u64 {
+        let provider = Arc::clone(&self.provider);
+        let events = self.events.clone();
+        let cancel = self.cancel.clone();
+        let number = self.crawls.fetch_add(1, Ordering::Relaxed) as u64 + 1;
+        self.tasks.spawn(async move {
+            tokio::select! {
+                () = cancel.cancelled() => {}
+                () = run(provider.as_ref(), job, number, &events) => {}
+            }
+        });
+        number
+    }
+
+    /// Cancels every job in flight and waits for their tasks to end.
+    pub async fn shutdown(&self) {
+        self.cancel.cancel();
+        self.tasks.close();
+        self.tasks.wait().await;
+    }
+}
+
+async fn run(
+    provider: &dyn Provider,
+    job: Job,
+    number: u64,
+    events: &mpsc::UnboundedSender<WorkerEvent>,
+) {
+    // A send fails only when the app has gone away; nothing is left to tell.
+    match job {
+        Job::Crawl => {
+            let mut sink = |event| {
+                let _ = events.send(WorkerEvent::Crawl { crawl: number, event });
+            };
+            let result = crawl::crawl(provider, &mut sink).await;
+            let _ = events.send(WorkerEvent::CrawlFinished { crawl: number, result });
+        }
+        Job::DescribePolicy { policy_id } => {
+            let result = provider.describe_policy(&policy_id).await;
+            let _ = events.send(WorkerEvent::PolicyDescribed { policy_id, result });
+        }
+    }
+}
