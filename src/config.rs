@@ -1,1 +1,167 @@
-//! placeholder
+//! The configuration file, `config.toml` in the platform's configuration
+//! directory, read strictly: a syntax error or an unknown key stops orgtop
+//! with the file's path, line and column, rather than let it start
+//! half-configured. Flags and environment variables override the file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+/// Every setting orgtop reads from its file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub log: LogSettings,
+    pub demo: DemoSettings,
+    pub crawl: CrawlSettings,
+}
+
+/// `[log]`: the log file's detail.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// A tracing filter such as `info` or `orgtop=debug`; `RUST_LOG` and
+    /// `--log-level` override it.
+    pub level: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { level: "info".into() }
+    }
+}
+
+/// `[demo]`: how the built-in demo organization behaves.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemoSettings {
+    /// Milliseconds each demo call takes, to feel like a network.
+    pub latency_ms: u64,
+}
+
+impl Default for DemoSettings {
+    fn default() -> Self {
+        Self { latency_ms: 8 }
+    }
+}
+
+/// `[crawl]`: how hard orgtop reads the organization.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrawlSettings {
+    /// Organizations calls in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        Self { concurrency: 4 }
+    }
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{path}:{line}:{column}: {message}", path = .path.display())]
+    Invalid { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{path}: {source}", path = .path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+}
+
+/// The platform's directories for orgtop (XDG on Linux).
+#[derive(Debug, Clone)]
+pub struct Dirs {
+    pub config: PathBuf,
+    pub state: PathBuf,
+    pub cache: PathBuf,
+}
+
+impl Dirs {
+    /// The platform's directories, or `./.orgtop` where it has none (no
+    /// home directory).
+    pub fn locate() -> Self {
+        match directories::ProjectDirs::from("", "", "orgtop") {
+            Some(dirs) => Self {
+                config: dirs.config_dir().to_path_buf(),
+                state: dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf(),
+                cache: dirs.cache_dir().to_path_buf(),
+            },
+            None => {
+                let here = PathBuf::from(".orgtop");
+                Self { config: here.clone(), state: here.clone(), cache: here }
+            }
+        }
+    }
+
+    /// Where the configuration file is looked for by default.
+    pub fn config_file(&self) -> PathBuf {
+        self.config.join("config.toml")
+    }
+}
+
+/// Reads the configuration from `path`; a missing file means defaults.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Config::default());
+        }
+        Err(source) => return Err(ConfigError::Unreadable { path: path.into(), source }),
+    };
+    parse(&text, path)
+}
+
+/// Parses configuration text; `path` names it in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    toml::from_str(text).map_err(|error| {
+        let offset = error.span().map_or(0, |span| span.start);
+        let (line, column) = line_and_column(text, offset);
+        ConfigError::Invalid {
+            path: path.into(),
+            line,
+            column,
+            message: error.message().trim().to_string(),
+        }
+    })
+}
+
+/// The 1-based line and column of byte `offset` in `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(before.chars().count(), |at| before[at + 1..].chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_names_line_and_column() {
+        let text = "[log]\nlevel = \"debug\"\n\n[demo]\nlatency = 3\n";
+        let error = parse(text, Path::new("/etc/orgtop.toml")).unwrap_err();
+        let shown = error.to_string();
+        assert!(shown.starts_with("/etc/orgtop.toml:5:1: unknown field `latency`"), "{shown}");
+    }
+
+    #[test]
+    fn a_syntax_error_names_line_and_column() {
+        let error = parse("[log]\nlevel = \n", Path::new("c.toml")).unwrap_err();
+        assert!(error.to_string().starts_with("c.toml:2:"), "{error}");
+    }
+
+    #[test]
+    fn settings_left_out_keep_their_defaults() {
+        let config = parse("[demo]\nlatency_ms = 0\n", Path::new("c.toml")).unwrap();
+        assert_eq!(config.demo.latency_ms, 0);
+        assert_eq!(config.log, LogSettings::default());
+    }
+
+    #[test]
+    fn a_missing_file_means_defaults() {
+        let config = load(Path::new("/nonexistent/orgtop/config.toml")).unwrap();
+        assert_eq!(config, Config::default());
+    }
+}

@@ -1,1 +1,124 @@
-//! placeholder
+//! The interactive runtime: owns the terminal, waits on keys, worker results
+//! and timers in one select, feeds them to the app, runs the app's effects,
+//! and draws when something changed. The terminal is restored on every exit,
+//! a panic included.
+
+use std::io::{Stdout, stdout};
+use std::sync::Arc;
+use std::time::Duration;
+
+use color_eyre::eyre::Result;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+
+use crate::app::{App, Effect, Event};
+use crate::clock::SharedClock;
+use crate::provider::Provider;
+use crate::ui::{self, Theme, UiState};
+use crate::worker::{Limits, WorkerEvent, WorkerPool};
+
+/// How often the spinner turns while jobs run.
+const SPIN: Duration = Duration::from_millis(120);
+/// Ages on screen are shown to the minute; an idle console redraws this often.
+const AGE: Duration = Duration::from_secs(60);
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Runs the console until the person quits.
+pub async fn run(provider: Arc<dyn Provider>, limits: Limits, clock: SharedClock) -> Result<()> {
+    install_panic_hook();
+    let (events_tx, mut events_rx) = mpsc::unbounded_channel();
+    let pool = WorkerPool::new(Arc::clone(&provider), limits, events_tx);
+    let mut app = App::new(provider.source(), clock);
+    let mut terminal = enter()?;
+    let outcome = event_loop(&mut terminal, &mut app, &pool, &mut events_rx).await;
+    pool.shutdown().await;
+    leave()?;
+    outcome
+}
+
+async fn event_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    pool: &WorkerPool,
+    events_rx: &mut mpsc::UnboundedReceiver<WorkerEvent>,
+) -> Result<()> {
+    let theme = Theme::default();
+    let mut ui_state = UiState::default();
+    let mut keys = EventStream::new();
+    let mut spin = tokio::time::interval(SPIN);
+    let mut minute = tokio::time::interval(AGE);
+    let mut pending = app.start();
+    let mut dirty = true;
+
+    loop {
+        for effect in pending.drain(..) {
+            match effect {
+                Effect::Quit => return Ok(()),
+                Effect::Run(job) => pool.spawn(job),
+            }
+        }
+        if dirty {
+            terminal.draw(|frame| ui::draw(frame, app, &theme, &mut ui_state))?;
+            app.tree.page_height = ui_state.tree_height;
+            dirty = false;
+        }
+        let busy = app.jobs_in_flight() > 0;
+        let event = tokio::select! {
+            key = keys.next() => match key {
+                Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => Event::Key(key),
+                Some(Ok(TermEvent::Resize(..))) => Event::Resize,
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => return Err(error.into()),
+                None => return Ok(()),
+            },
+            Some(result) = events_rx.recv() => {
+                // Apply everything that is waiting before drawing once.
+                pending.extend(app.update(Event::Worker(result)));
+                while let Ok(more) = events_rx.try_recv() {
+                    pending.extend(app.update(Event::Worker(more)));
+                }
+                dirty = true;
+                continue;
+            }
+            _ = spin.tick(), if busy => Event::Tick,
+            _ = minute.tick() => Event::Tick,
+        };
+        pending.extend(app.update(event));
+        dirty = true;
+    }
+}
+
+fn enter() -> Result<Term> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    terminal.hide_cursor()?;
+    terminal.clear()?;
+    Ok(terminal)
+}
+
+fn leave() -> Result<()> {
+    disable_raw_mode()?;
+    execute!(stdout(), LeaveAlternateScreen, crossterm::cursor::Show)?;
+    Ok(())
+}
+
+/// Restores the terminal before a panic's report prints, so the report is
+/// readable and the shell usable.
+fn install_panic_hook() {
+    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
+    let _ = eyre_hook.install();
+    let panic_hook = panic_hook.into_panic_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = leave();
+        panic_hook(info);
+    }));
+}

@@ -1,1 +1,286 @@
-//! placeholder
+//! The console's state and its one `update` function, in the style of The
+//! Elm Architecture: key presses and worker results come in as [`Event`]s,
+//! the state changes, and [`Effect`]s (jobs to run, quitting) go out. Nothing
+//! in here does I/O.
+
+mod keys;
+mod tree;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use crate::clock::SharedClock;
+use crate::crawl;
+use crate::model::{NodeIdx, Org, Policy, PolicyType};
+use crate::worker::{Job, WorkerEvent};
+
+pub use keys::{HELP, KeyHelp};
+pub use tree::{Row, TreeView};
+
+/// Something that happened.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    /// The terminal changed size; the next frame lays out anew.
+    Resize,
+    Worker(WorkerEvent),
+    /// Time passed: the spinner turns, ages move on.
+    Tick,
+}
+
+/// Something the runtime must do for the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Run(Job),
+    Quit,
+}
+
+/// The pane that has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Tree,
+    Details,
+}
+
+/// A window drawn over the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// A policy's document, scrolled down by `scroll` lines.
+    PolicyDocument { policy_id: String, scroll: u16 },
+}
+
+/// A crawl in progress.
+#[derive(Debug, Clone)]
+pub struct Loading {
+    /// The crawl's number, so a cancelled crawl's late answers are ignored.
+    pub crawl: u64,
+    /// The organization being read, on a refresh; on the first load the
+    /// answers go straight into the shown tree instead.
+    pub next: Option<Org>,
+    pub answers: usize,
+    pub items: usize,
+    pub failures: usize,
+}
+
+/// A policy document: loading, loaded, or why it could not be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Document {
+    Loading,
+    Loaded(Policy),
+    Failed(String),
+}
+
+/// The whole state of the console.
+pub struct App {
+    clock: SharedClock,
+    /// Where the organization comes from: "demo", or a profile and region.
+    pub source: String,
+    pub org: Org,
+    pub tree: TreeView,
+    pub loading: Option<Loading>,
+    pub last_refresh: Option<DateTime<Utc>>,
+    pub focus: Pane,
+    pub zoomed: bool,
+    pub overlay: Option<Overlay>,
+    /// The filter being typed after `/`, while typing.
+    pub filter_input: Option<String>,
+    /// The policy under the cursor in the details pane.
+    pub details_cursor: usize,
+    pub documents: HashMap<String, Document>,
+    /// A one-line message for the status line.
+    pub message: Option<String>,
+    /// Why the organization could not be read, when it could not.
+    pub error: Option<String>,
+    /// Turns while jobs run.
+    pub spinner: usize,
+    jobs_in_flight: usize,
+    next_crawl: u64,
+}
+
+impl App {
+    /// A console over `source`, with nothing loaded yet.
+    pub fn new(source: String, clock: SharedClock) -> Self {
+        Self {
+            clock,
+            source,
+            org: Org::new(),
+            tree: TreeView::default(),
+            loading: None,
+            last_refresh: None,
+            focus: Pane::Tree,
+            zoomed: false,
+            overlay: None,
+            filter_input: None,
+            details_cursor: 0,
+            documents: HashMap::new(),
+            message: None,
+            error: None,
+            spinner: 0,
+            jobs_in_flight: 0,
+            next_crawl: 1,
+        }
+    }
+
+    /// The current time from the app's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// How many jobs are running.
+    pub fn jobs_in_flight(&self) -> usize {
+        self.jobs_in_flight
+    }
+
+    /// The effects that start the console: the first crawl.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.begin_crawl()
+    }
+
+    /// Shows an organization that is already complete, as a warm start or a
+    /// test does.
+    pub fn show(&mut self, org: Org, read_at: DateTime<Utc>) {
+        self.org = org;
+        if let Some(root) = self.org.root() {
+            self.tree.expand_id(&self.org.node(root).id.clone());
+        }
+        self.tree.rebuild(&self.org);
+        self.last_refresh = Some(read_at);
+    }
+
+    /// The selected node.
+    pub fn selected(&self) -> Option<NodeIdx> {
+        self.tree.selected().filter(|idx| idx.0 < self.org.len())
+    }
+
+    /// The policies the details pane lists for the selection, in its order:
+    /// service control policies, then resource control policies.
+    pub fn listed_policies(&self) -> Vec<(String, PolicyType)> {
+        let Some(node) = self.selected() else { return Vec::new() };
+        [PolicyType::ServiceControlPolicy, PolicyType::ResourceControlPolicy]
+            .into_iter()
+            .flat_map(|kind| self.org.applied(node, kind).into_iter().map(move |a| (a, kind)))
+            .map(|(applied, kind)| (applied.policy.id.clone(), kind))
+            .collect()
+    }
+
+    /// Applies one event and says what the runtime must do.
+    pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Key(key) => self.on_key(key),
+            Event::Resize => Vec::new(),
+            Event::Tick => {
+                if self.jobs_in_flight > 0 {
+                    self.spinner = self.spinner.wrapping_add(1);
+                }
+                Vec::new()
+            }
+            Event::Worker(event) => {
+                self.on_worker(event);
+                Vec::new()
+            }
+        }
+    }
+
+    fn begin_crawl(&mut self) -> Vec<Effect> {
+        if self.loading.is_some() {
+            self.message = Some("a refresh is already running".into());
+            return Vec::new();
+        }
+        let crawl = self.next_crawl;
+        self.next_crawl += 1;
+        let next = (!self.org.is_empty()).then(Org::new);
+        self.loading = Some(Loading { crawl, next, answers: 0, items: 0, failures: 0 });
+        self.jobs_in_flight += 1;
+        self.error = None;
+        vec![Effect::Run(Job::Crawl { crawl })]
+    }
+
+    fn on_worker(&mut self, event: WorkerEvent) {
+        match event {
+            WorkerEvent::Crawl { crawl, event } => self.on_crawl_event(crawl, event),
+            WorkerEvent::CrawlFinished { crawl, result } => self.on_crawl_finished(crawl, result),
+            WorkerEvent::PolicyDescribed { policy_id, result } => {
+                self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
+                let document = match result {
+                    Ok(policy) => Document::Loaded(policy),
+                    Err(error) => Document::Failed(format!("{error} ({})", error.hint())),
+                };
+                self.documents.insert(policy_id, document);
+            }
+        }
+    }
+
+    fn on_crawl_event(&mut self, crawl: u64, event: crawl::CrawlEvent) {
+        let Some(loading) = self.loading.as_mut().filter(|l| l.crawl == crawl) else { return };
+        loading.answers += 1;
+        loading.items += event.item_count();
+        if matches!(event, crawl::CrawlEvent::Failed { .. }) {
+            loading.failures += 1;
+        }
+        match loading.next.as_mut() {
+            Some(next) => crawl::apply(next, event),
+            None => {
+                let first_root = matches!(event, crawl::CrawlEvent::Root(_));
+                crawl::apply(&mut self.org, event);
+                if first_root && let Some(root) = self.org.root() {
+                    self.tree.expand_id(&self.org.node(root).id.clone());
+                }
+                self.tree.rebuild(&self.org);
+            }
+        }
+    }
+
+    fn on_crawl_finished(
+        &mut self,
+        crawl: u64,
+        result: Result<(), crate::provider::ProviderError>,
+    ) {
+        if self.loading.as_ref().is_none_or(|l| l.crawl != crawl) {
+            return;
+        }
+        self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
+        let Some(loading) = self.loading.take() else { return };
+        match result {
+            Ok(()) => {
+                if let Some(next) = loading.next {
+                    self.org = next;
+                    self.tree.rebuild(&self.org);
+                }
+                self.last_refresh = Some(self.now());
+                self.message = (loading.failures > 0).then(|| {
+                    format!("{} listings failed: see the marked nodes", loading.failures)
+                });
+            }
+            Err(error) => {
+                self.error = Some(format!("{error}. {}", capitalized(error.hint())));
+            }
+        }
+    }
+
+    fn open_selected_policy(&mut self) -> Vec<Effect> {
+        let listed = self.listed_policies();
+        let Some((policy_id, _)) = listed.get(self.details_cursor).or(listed.first()) else {
+            self.message = Some("no policy applies to the selection".into());
+            return Vec::new();
+        };
+        let policy_id = policy_id.clone();
+        self.overlay = Some(Overlay::PolicyDocument { policy_id: policy_id.clone(), scroll: 0 });
+        if matches!(self.documents.get(&policy_id), Some(Document::Loaded(_))) {
+            return Vec::new();
+        }
+        self.documents.insert(policy_id.clone(), Document::Loading);
+        self.jobs_in_flight += 1;
+        vec![Effect::Run(Job::DescribePolicy { policy_id })]
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

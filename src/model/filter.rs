@@ -95,6 +95,7 @@ mod tests {
             parent: None,
             children: vec![],
             failure: None,
+            accounts_below: 0,
         }
     }
 

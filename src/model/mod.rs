@@ -6,7 +6,7 @@ pub mod org;
 pub mod records;
 
 pub use filter::Filter;
-pub use org::{Node, NodeIdx, NodeKind, Org, OrgError};
+pub use org::{AppliedPolicy, Node, NodeIdx, NodeKind, Org, OrgError};
 pub use records::{
     Account, AccountState, JoinedMethod, Organization, OrganizationalUnit, Policy,
     PolicySummary, PolicyTarget, PolicyType, Root, TargetType,

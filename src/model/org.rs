@@ -47,6 +47,8 @@ pub struct Node {
     pub children: Vec<NodeIdx>,
     /// Why part of this node's children could not be read, if it failed.
     pub failure: Option<String>,
+    /// How many accounts stand below this node, at any depth.
+    pub accounts_below: usize,
 }
 
 impl Node {
@@ -67,6 +69,13 @@ impl Node {
         let is_account = !self.is_container();
         (is_account, self.name.to_lowercase(), self.id.as_str())
     }
+}
+
+/// A policy that applies to a node, and the node it is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppliedPolicy<'a> {
+    pub policy: &'a PolicySummary,
+    pub attached_to: NodeIdx,
 }
 
 /// A piece of the organization that does not fit what is already known.
@@ -107,6 +116,7 @@ impl Org {
             parent: None,
             children: Vec::new(),
             failure: None,
+            accounts_below: 0,
         };
         self.insert(node)
     }
@@ -126,6 +136,7 @@ impl Org {
             parent: Some(parent),
             children: Vec::new(),
             failure: None,
+            accounts_below: 0,
         };
         self.insert(node)
     }
@@ -141,9 +152,16 @@ impl Org {
             parent: Some(parent),
             children: Vec::new(),
             failure: None,
+            accounts_below: 0,
         };
+        let idx = self.insert(node)?;
         self.account_count += 1;
-        self.insert(node)
+        let mut at = Some(parent);
+        while let Some(ancestor) = at {
+            self.nodes[ancestor.0].accounts_below += 1;
+            at = self.nodes[ancestor.0].parent;
+        }
+        Ok(idx)
     }
 
     /// Records a policy; attachments may name it before or after.
@@ -245,6 +263,23 @@ impl Org {
         found
     }
 
+    /// The policies of `policy_type` that apply to `idx`: those attached to
+    /// it directly first, then those inherited from its parent, and so on up
+    /// to the root.
+    pub fn applied(&self, idx: NodeIdx, policy_type: PolicyType) -> Vec<AppliedPolicy<'_>> {
+        let mut levels = self.ancestors(idx);
+        levels.push(idx);
+        levels
+            .iter()
+            .rev()
+            .flat_map(|&level| {
+                self.attached(&self.nodes[level.0].id, policy_type)
+                    .into_iter()
+                    .map(move |policy| AppliedPolicy { policy, attached_to: level })
+            })
+            .collect()
+    }
+
     /// How many targets `policy_id` is attached to.
     pub fn attachment_count(&self, policy_id: &str) -> usize {
         self.attachments.values().filter(|ids| ids.iter().any(|id| id == policy_id)).count()
@@ -275,20 +310,6 @@ impl Org {
         let children = &self.nodes[idx.0].children;
         let accounts = children.iter().filter(|c| !self.nodes[c.0].is_container()).count();
         (children.len() - accounts, accounts)
-    }
-
-    /// Counts every account below `idx`, at any depth.
-    pub fn subtree_account_count(&self, idx: NodeIdx) -> usize {
-        let mut count = 0;
-        let mut stack = vec![idx];
-        while let Some(at) = stack.pop() {
-            let node = &self.nodes[at.0];
-            if !node.is_container() {
-                count += 1;
-            }
-            stack.extend(node.children.iter().copied());
-        }
-        count
     }
 
     fn require(&self, id: &str) -> Result<NodeIdx, OrgError> {

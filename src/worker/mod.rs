@@ -6,7 +6,6 @@
 mod limited;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -21,8 +20,8 @@ pub use limited::{Limited, Limits};
 /// Work the app asks the pool to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
-    /// Crawl the whole organization.
-    Crawl,
+    /// Crawl the whole organization; `crawl` numbers it for the app.
+    Crawl { crawl: u64 },
     /// Fetch one policy's document.
     DescribePolicy { policy_id: String },
 }
@@ -44,7 +43,6 @@ pub struct WorkerPool {
     events: mpsc::UnboundedSender<WorkerEvent>,
     cancel: CancellationToken,
     tasks: TaskTracker,
-    crawls: AtomicUsize,
 }
 
 impl WorkerPool {
@@ -59,7 +57,6 @@ impl WorkerPool {
             events,
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
-            crawls: AtomicUsize::new(0),
         }
     }
 
@@ -68,20 +65,17 @@ impl WorkerPool {
         self.provider.calls_done()
     }
 
-    /// Starts `job` and returns at once; its crawl number is returned for a
-    /// crawl so the app can tell a stale crawl's events from the current's.
-    pub fn spawn(&self, job: Job) -> u64 {
+    /// Starts `job` and returns at once.
+    pub fn spawn(&self, job: Job) {
         let provider = Arc::clone(&self.provider);
         let events = self.events.clone();
         let cancel = self.cancel.clone();
-        let number = self.crawls.fetch_add(1, Ordering::Relaxed) as u64 + 1;
         self.tasks.spawn(async move {
             tokio::select! {
                 () = cancel.cancelled() => {}
-                () = run(provider.as_ref(), job, number, &events) => {}
+                () = run(provider.as_ref(), job, &events) => {}
             }
         });
-        number
     }
 
     /// Cancels every job in flight and waits for their tasks to end.
@@ -95,17 +89,16 @@ impl WorkerPool {
 async fn run(
     provider: &dyn Provider,
     job: Job,
-    number: u64,
     events: &mpsc::UnboundedSender<WorkerEvent>,
 ) {
     // A send fails only when the app has gone away; nothing is left to tell.
     match job {
-        Job::Crawl => {
+        Job::Crawl { crawl } => {
             let mut sink = |event| {
-                let _ = events.send(WorkerEvent::Crawl { crawl: number, event });
+                let _ = events.send(WorkerEvent::Crawl { crawl, event });
             };
             let result = crawl::crawl(provider, &mut sink).await;
-            let _ = events.send(WorkerEvent::CrawlFinished { crawl: number, result });
+            let _ = events.send(WorkerEvent::CrawlFinished { crawl, result });
         }
         Job::DescribePolicy { policy_id } => {
             let result = provider.describe_policy(&policy_id).await;

@@ -1,0 +1,156 @@
+//! What each key does. The help overlay reads [`HELP`], so the keys and
+//! their help stay in one file.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{App, Effect, Overlay, Pane};
+use crate::model::Filter;
+
+/// One line of the help overlay.
+pub struct KeyHelp {
+    pub keys: &'static str,
+    pub action: &'static str,
+}
+
+/// Every key the console answers to, as the help overlay lists them.
+pub const HELP: &[KeyHelp] = &[
+    KeyHelp { keys: "↑ ↓  k j", action: "move the selection" },
+    KeyHelp { keys: "PgUp PgDn", action: "move by a page" },
+    KeyHelp { keys: "Home End  g G", action: "first / last row" },
+    KeyHelp { keys: "Enter Space", action: "expand or collapse" },
+    KeyHelp { keys: "→ l  ← h", action: "expand / collapse, or go to child / parent" },
+    KeyHelp { keys: "/", action: "filter by name, id or email" },
+    KeyHelp { keys: "Esc", action: "clear the filter, close a window" },
+    KeyHelp { keys: "Tab", action: "move focus between tree and details" },
+    KeyHelp { keys: "p", action: "open the policy under the details cursor" },
+    KeyHelp { keys: "z", action: "zoom the focused pane" },
+    KeyHelp { keys: "r", action: "refresh from the source" },
+    KeyHelp { keys: "?", action: "this help" },
+    KeyHelp { keys: "q  Ctrl-C", action: "quit" },
+];
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(key.code, KeyCode::Char('c')) {
+            return vec![Effect::Quit];
+        }
+        if self.filter_input.is_some() {
+            self.on_filter_key(key);
+            return Vec::new();
+        }
+        if self.overlay.is_some() {
+            return self.on_overlay_key(key);
+        }
+        self.message = None;
+        match key.code {
+            KeyCode::Char('q') => return vec![Effect::Quit],
+            KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
+            KeyCode::Char('r') => return self.begin_crawl(),
+            KeyCode::Char('z') => self.zoomed = !self.zoomed,
+            KeyCode::Tab | KeyCode::BackTab => self.switch_focus(),
+            KeyCode::Char('p') => return self.open_selected_policy(),
+            KeyCode::Char('/') => {
+                let text = self.tree.filter().map(|f| f.text().to_string()).unwrap_or_default();
+                self.filter_input = Some(text);
+            }
+            KeyCode::Esc => self.tree.set_filter(&self.org, None),
+            _ => match self.focus {
+                Pane::Tree => self.on_tree_key(key),
+                Pane::Details => return self.on_details_key(key),
+            },
+        }
+        Vec::new()
+    }
+
+    fn switch_focus(&mut self) {
+        self.focus = match self.focus {
+            Pane::Tree => Pane::Details,
+            Pane::Details => Pane::Tree,
+        };
+    }
+
+    fn on_tree_key(&mut self, key: KeyEvent) {
+        let before = self.tree.selected();
+        let page = self.tree.page_height.max(1) as isize;
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.tree.move_by(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.tree.move_by(1),
+            KeyCode::PageUp => self.tree.move_by(-page),
+            KeyCode::PageDown => self.tree.move_by(page),
+            KeyCode::Home | KeyCode::Char('g') => self.tree.select_first(),
+            KeyCode::End | KeyCode::Char('G') => self.tree.select_last(),
+            KeyCode::Enter | KeyCode::Char(' ') => self.tree.toggle(&self.org),
+            KeyCode::Right | KeyCode::Char('l') => self.tree.expand(&self.org),
+            KeyCode::Left | KeyCode::Char('h') => self.tree.collapse(&self.org),
+            _ => {}
+        }
+        if self.tree.selected() != before {
+            self.details_cursor = 0;
+        }
+    }
+
+    fn on_details_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let last = self.listed_policies().len().saturating_sub(1);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.details_cursor = self.details_cursor.saturating_sub(1)
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.details_cursor = (self.details_cursor + 1).min(last)
+            }
+            KeyCode::Home | KeyCode::Char('g') => self.details_cursor = 0,
+            KeyCode::End | KeyCode::Char('G') => self.details_cursor = last,
+            KeyCode::Enter => return self.open_selected_policy(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent) {
+        let Some(text) = self.filter_input.as_mut() else { return };
+        match key.code {
+            KeyCode::Esc => {
+                self.filter_input = None;
+                self.tree.set_filter(&self.org, None);
+                return;
+            }
+            KeyCode::Enter => {
+                self.filter_input = None;
+                return;
+            }
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Char(c) => text.push(c),
+            _ => return,
+        }
+        let filter = Filter::new(text);
+        self.tree.set_filter(&self.org, Some(filter));
+        self.tree.select_first_match();
+    }
+
+    fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match (key.code, self.overlay.as_mut()) {
+            (KeyCode::Char('q'), _) => return vec![Effect::Quit],
+            (KeyCode::Esc | KeyCode::Char('?'), Some(Overlay::Help)) => self.overlay = None,
+            (KeyCode::Esc | KeyCode::Char('p'), Some(Overlay::PolicyDocument { .. })) => {
+                self.overlay = None
+            }
+            (code, Some(Overlay::PolicyDocument { scroll, .. })) => scroll_document(scroll, code),
+            _ => {}
+        }
+        Vec::new()
+    }
+}
+
+fn scroll_document(scroll: &mut u16, code: KeyCode) {
+    *scroll = match code {
+        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+        KeyCode::PageUp => scroll.saturating_sub(10),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
+        KeyCode::Home | KeyCode::Char('g') => 0,
+        _ => *scroll,
+    };
+}

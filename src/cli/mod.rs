@@ -1,0 +1,125 @@
+//! The command line: the interactive console by default, and headless
+//! subcommands that print text or JSON from the same model for scripts and
+//! incident channels. Errors go to stderr with exit status 2.
+
+mod tree;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::clock::SystemClock;
+use crate::config::{self, Config, Dirs};
+use crate::provider::Provider;
+use crate::provider::demo::DemoProvider;
+use crate::worker::Limits;
+
+/// A terminal operations console for AWS Organizations governed by AWS
+/// Control Tower.
+#[derive(Debug, Parser)]
+#[command(name = "orgtop", version, about)]
+pub struct Cli {
+    /// Show the built-in demo organization instead of AWS.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Read the configuration from PATH instead of the default location.
+    #[arg(long, global = true, env = "ORGTOP_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Log detail, as a tracing filter (overrides RUST_LOG and the file).
+    #[arg(long, global = true, value_name = "FILTER")]
+    pub log_level: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the organization as a tree.
+    Tree {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// How a headless command prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Exit status for every error orgtop reports.
+const FAILURE: u8 = 2;
+
+/// Runs orgtop with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("orgtop: {message}");
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let dirs = Dirs::locate();
+    let config_path = cli.config.clone().unwrap_or_else(|| dirs.config_file());
+    let config = config::load(&config_path).map_err(|e| format!("configuration: {e}"))?;
+    let level = cli
+        .log_level
+        .clone()
+        .or_else(|| std::env::var("RUST_LOG").ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| config.log.level.clone());
+    if let Err(error) = crate::logging::init(&dirs.state, &level) {
+        eprintln!("orgtop: no log file in {}: {error}", dirs.state.display());
+    }
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "orgtop starts");
+
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start: {e}"))?;
+    runtime.block_on(async {
+        let provider = provider(&cli, &config)?;
+        match cli.command {
+            Some(Command::Tree { format }) => tree::print(provider.as_ref(), format).await,
+            None => console(provider, &config).await,
+        }
+    })
+}
+
+/// Prints a headless command's output. A reader that stops early (`| head`)
+/// is not an error.
+fn emit(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the output: {error}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn provider(cli: &Cli, config: &Config) -> Result<Arc<dyn Provider>, String> {
+    if cli.demo {
+        let latency = Duration::from_millis(config.demo.latency_ms);
+        return Ok(Arc::new(DemoProvider::northwind(latency)?));
+    }
+    Err("no organization to show. Try the built-in demo with `orgtop --demo`, \
+         or set up an AWS profile (aws configure, or aws sso login) and pass --profile NAME."
+        .into())
+}
+
+async fn console(provider: Arc<dyn Provider>, config: &Config) -> Result<(), String> {
+    let limits = Limits { organizations: config.crawl.concurrency };
+    crate::tui::run(provider, limits, Arc::new(SystemClock))
+        .await
+        .map_err(|e| format!("the console stopped: {e}"))
+}
