@@ -28,7 +28,9 @@ pub struct LogSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { level: "info".into() }
+        Self {
+            level: "info".into(),
+        }
     }
 }
 
@@ -64,9 +66,17 @@ impl Default for CrawlSettings {
 #[derive(Debug, Error)]
 pub enum ConfigError {
     #[error("{path}:{line}:{column}: {message}", path = .path.display())]
-    Invalid { path: PathBuf, line: usize, column: usize, message: String },
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: {source}", path = .path.display())]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The platform's directories for orgtop (XDG on Linux).
@@ -84,12 +94,19 @@ impl Dirs {
         match directories::ProjectDirs::from("", "", "orgtop") {
             Some(dirs) => Self {
                 config: dirs.config_dir().to_path_buf(),
-                state: dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf(),
+                state: dirs
+                    .state_dir()
+                    .unwrap_or(dirs.data_local_dir())
+                    .to_path_buf(),
                 cache: dirs.cache_dir().to_path_buf(),
             },
             None => {
                 let here = PathBuf::from(".orgtop");
-                Self { config: here.clone(), state: here.clone(), cache: here }
+                Self {
+                    config: here.clone(),
+                    state: here.clone(),
+                    cache: here,
+                }
             }
         }
     }
@@ -107,7 +124,12 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return Ok(Config::default());
         }
-        Err(source) => return Err(ConfigError::Unreadable { path: path.into(), source }),
+        Err(source) => {
+            return Err(ConfigError::Unreadable {
+                path: path.into(),
+                source,
+            });
+        }
     };
     parse(&text, path)
 }
@@ -130,7 +152,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.chars().count(), |at| before[at + 1..].chars().count()) + 1;
+    let column = before.rfind('\n').map_or(before.chars().count(), |at| {
+        before[at + 1..].chars().count()
+    }) + 1;
     (line, column)
 }
 
@@ -143,7 +167,10 @@ mod tests {
         let text = "[log]\nlevel = \"debug\"\n\n[demo]\nlatency = 3\n";
         let error = parse(text, Path::new("/etc/orgtop.toml")).unwrap_err();
         let shown = error.to_string();
-        assert!(shown.starts_with("/etc/orgtop.toml:5:1: unknown field `latency`"), "{shown}");
+        assert!(
+            shown.starts_with("/etc/orgtop.toml:5:1: unknown field `latency`"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -16,8 +16,8 @@ use std::pin::Pin;
 use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::model::{
-    Account, Org, Organization, OrganizationalUnit, PolicySummary, PolicyTarget, PolicyType,
-    Root,
+    Account, Org, Organization, OrganizationalUnit, PolicySummary, PolicyTarget,
+    PolicyType, Root,
 };
 use crate::provider::{Page, Provider, ProviderError};
 
@@ -27,16 +27,28 @@ pub enum CrawlEvent {
     Organization(Organization),
     Root(Root),
     /// A page of the organizational units directly under `parent_id`.
-    Units { parent_id: String, units: Vec<OrganizationalUnit> },
+    Units {
+        parent_id: String,
+        units: Vec<OrganizationalUnit>,
+    },
     /// A page of the accounts directly under `parent_id`.
-    Accounts { parent_id: String, accounts: Vec<Account> },
+    Accounts {
+        parent_id: String,
+        accounts: Vec<Account>,
+    },
     /// A page of policies.
     Policies(Vec<PolicySummary>),
     /// A page of the targets `policy_id` is attached to.
-    Targets { policy_id: String, targets: Vec<PolicyTarget> },
+    Targets {
+        policy_id: String,
+        targets: Vec<PolicyTarget>,
+    },
     /// A listing failed; the rest of the crawl goes on. `target_id` names the
     /// node or policy whose listing failed.
-    Failed { target_id: String, error: ProviderError },
+    Failed {
+        target_id: String,
+        error: ProviderError,
+    },
 }
 
 impl CrawlEvent {
@@ -54,8 +66,10 @@ impl CrawlEvent {
 }
 
 /// The policy types whose attachments the crawl reads.
-const POLICY_TYPES: [PolicyType; 2] =
-    [PolicyType::ServiceControlPolicy, PolicyType::ResourceControlPolicy];
+const POLICY_TYPES: [PolicyType; 2] = [
+    PolicyType::ServiceControlPolicy,
+    PolicyType::ResourceControlPolicy,
+];
 
 /// One listing the crawl follows page by page.
 #[derive(Debug, Clone)]
@@ -92,15 +106,18 @@ fn fetch(provider: &dyn Provider, listing: Listing, token: Option<String>) -> Fe
                 .list_organizational_units_for_parent(parent, token)
                 .await
                 .map(Answer::Units),
-            Listing::Accounts(parent) => {
-                provider.list_accounts_for_parent(parent, token).await.map(Answer::Accounts)
-            }
-            Listing::Policies(policy_type) => {
-                provider.list_policies(*policy_type, token).await.map(Answer::Policies)
-            }
-            Listing::Targets(policy) => {
-                provider.list_targets_for_policy(policy, token).await.map(Answer::Targets)
-            }
+            Listing::Accounts(parent) => provider
+                .list_accounts_for_parent(parent, token)
+                .await
+                .map(Answer::Accounts),
+            Listing::Policies(policy_type) => provider
+                .list_policies(*policy_type, token)
+                .await
+                .map(Answer::Policies),
+            Listing::Targets(policy) => provider
+                .list_targets_for_policy(policy, token)
+                .await
+                .map(Answer::Targets),
         };
         (listing, answer)
     })
@@ -113,7 +130,9 @@ pub async fn crawl(
     provider: &dyn Provider,
     sink: &mut (dyn FnMut(CrawlEvent) + Send),
 ) -> Result<(), ProviderError> {
-    sink(CrawlEvent::Organization(provider.describe_organization().await?));
+    sink(CrawlEvent::Organization(
+        provider.describe_organization().await?,
+    ));
     let roots = all_roots(provider).await?;
 
     let mut pending = FuturesUnordered::new();
@@ -131,7 +150,10 @@ pub async fn crawl(
             Ok(answer) => answer,
             Err(error) => {
                 tracing::warn!(%error, "part of the organization could not be read");
-                sink(CrawlEvent::Failed { target_id: listing.subject(), error });
+                sink(CrawlEvent::Failed {
+                    target_id: listing.subject(),
+                    error,
+                });
                 continue;
             }
         };
@@ -150,28 +172,61 @@ pub async fn crawl(
 /// Turns one answer into its event, the token of the next page, and the
 /// listings it opens: the children of each new unit, the targets of each new
 /// policy.
-fn digest(listing: &Listing, answer: Answer) -> (CrawlEvent, Option<String>, Vec<Listing>) {
+fn digest(
+    listing: &Listing,
+    answer: Answer,
+) -> (CrawlEvent, Option<String>, Vec<Listing>) {
     match answer {
         Answer::Units(page) => {
             let opens = page
                 .items
                 .iter()
-                .flat_map(|u| [Listing::Units(u.id.clone()), Listing::Accounts(u.id.clone())])
+                .flat_map(|u| {
+                    [
+                        Listing::Units(u.id.clone()),
+                        Listing::Accounts(u.id.clone()),
+                    ]
+                })
                 .collect();
             let parent_id = listing.subject();
-            (CrawlEvent::Units { parent_id, units: page.items }, page.next_token, opens)
+            (
+                CrawlEvent::Units {
+                    parent_id,
+                    units: page.items,
+                },
+                page.next_token,
+                opens,
+            )
         }
         Answer::Accounts(page) => {
             let parent_id = listing.subject();
-            (CrawlEvent::Accounts { parent_id, accounts: page.items }, page.next_token, vec![])
+            (
+                CrawlEvent::Accounts {
+                    parent_id,
+                    accounts: page.items,
+                },
+                page.next_token,
+                vec![],
+            )
         }
         Answer::Policies(page) => {
-            let opens = page.items.iter().map(|p| Listing::Targets(p.id.clone())).collect();
+            let opens = page
+                .items
+                .iter()
+                .map(|p| Listing::Targets(p.id.clone()))
+                .collect();
             (CrawlEvent::Policies(page.items), page.next_token, opens)
         }
         Answer::Targets(page) => {
             let policy_id = listing.subject();
-            (CrawlEvent::Targets { policy_id, targets: page.items }, page.next_token, vec![])
+            (
+                CrawlEvent::Targets {
+                    policy_id,
+                    targets: page.items,
+                },
+                page.next_token,
+                vec![],
+            )
         }
     }
 }
@@ -200,13 +255,18 @@ pub fn apply(org: &mut Org, event: CrawlEvent) {
             }
             sort_children_of(org, &parent_id);
         }
-        CrawlEvent::Accounts { parent_id, accounts } => {
+        CrawlEvent::Accounts {
+            parent_id,
+            accounts,
+        } => {
             for account in accounts {
                 log_misfit(org.add_account(&parent_id, account).map(drop));
             }
             sort_children_of(org, &parent_id);
         }
-        CrawlEvent::Policies(policies) => policies.into_iter().for_each(|p| org.add_policy(p)),
+        CrawlEvent::Policies(policies) => {
+            policies.into_iter().for_each(|p| org.add_policy(p))
+        }
         CrawlEvent::Targets { policy_id, targets } => {
             for target in targets {
                 org.attach(&policy_id, &target.target_id);

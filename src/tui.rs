@@ -32,7 +32,11 @@ const AGE: Duration = Duration::from_secs(60);
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Runs the console until the person quits.
-pub async fn run(provider: Arc<dyn Provider>, limits: Limits, clock: SharedClock) -> Result<()> {
+pub async fn run(
+    provider: Arc<dyn Provider>,
+    limits: Limits,
+    clock: SharedClock,
+) -> Result<()> {
     install_panic_hook();
     let (events_tx, mut events_rx) = mpsc::unbounded_channel();
     let pool = WorkerPool::new(Arc::clone(&provider), limits, events_tx);

@@ -14,19 +14,58 @@ pub struct KeyHelp {
 
 /// Every key the console answers to, as the help overlay lists them.
 pub const HELP: &[KeyHelp] = &[
-    KeyHelp { keys: "↑ ↓  k j", action: "move the selection" },
-    KeyHelp { keys: "PgUp PgDn", action: "move by a page" },
-    KeyHelp { keys: "Home End  g G", action: "first / last row" },
-    KeyHelp { keys: "Enter Space", action: "expand or collapse" },
-    KeyHelp { keys: "→ l  ← h", action: "expand / collapse, or go to child / parent" },
-    KeyHelp { keys: "/", action: "filter by name, id or email" },
-    KeyHelp { keys: "Esc", action: "clear the filter, close a window" },
-    KeyHelp { keys: "Tab", action: "move focus between tree and details" },
-    KeyHelp { keys: "p", action: "open the policy under the details cursor" },
-    KeyHelp { keys: "z", action: "zoom the focused pane" },
-    KeyHelp { keys: "r", action: "refresh from the source" },
-    KeyHelp { keys: "?", action: "this help" },
-    KeyHelp { keys: "q  Ctrl-C", action: "quit" },
+    KeyHelp {
+        keys: "↑ ↓  k j",
+        action: "move the selection",
+    },
+    KeyHelp {
+        keys: "PgUp PgDn",
+        action: "move by a page",
+    },
+    KeyHelp {
+        keys: "Home End  g G",
+        action: "first / last row",
+    },
+    KeyHelp {
+        keys: "Enter Space",
+        action: "expand or collapse",
+    },
+    KeyHelp {
+        keys: "→ l  ← h",
+        action: "expand / collapse, or go to child / parent",
+    },
+    KeyHelp {
+        keys: "/",
+        action: "filter by name, id or email",
+    },
+    KeyHelp {
+        keys: "Esc",
+        action: "clear the filter, close a window",
+    },
+    KeyHelp {
+        keys: "Tab",
+        action: "move focus between tree and details",
+    },
+    KeyHelp {
+        keys: "p",
+        action: "open the policy under the details cursor",
+    },
+    KeyHelp {
+        keys: "z",
+        action: "zoom the focused pane",
+    },
+    KeyHelp {
+        keys: "r",
+        action: "refresh from the source",
+    },
+    KeyHelp {
+        keys: "?",
+        action: "this help",
+    },
+    KeyHelp {
+        keys: "q  Ctrl-C",
+        action: "quit",
+    },
 ];
 
 impl App {
@@ -51,7 +90,11 @@ impl App {
             KeyCode::Tab | KeyCode::BackTab => self.switch_focus(),
             KeyCode::Char('p') => return self.open_selected_policy(),
             KeyCode::Char('/') => {
-                let text = self.tree.filter().map(|f| f.text().to_string()).unwrap_or_default();
+                let text = self
+                    .tree
+                    .filter()
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default();
                 self.filter_input = Some(text);
             }
             KeyCode::Esc => self.tree.set_filter(&self.org, None),
@@ -108,7 +151,9 @@ impl App {
     }
 
     fn on_filter_key(&mut self, key: KeyEvent) {
-        let Some(text) = self.filter_input.as_mut() else { return };
+        let Some(text) = self.filter_input.as_mut() else {
+            return;
+        };
         match key.code {
             KeyCode::Esc => {
                 self.filter_input = None;
@@ -133,11 +178,15 @@ impl App {
     fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match (key.code, self.overlay.as_mut()) {
             (KeyCode::Char('q'), _) => return vec![Effect::Quit],
-            (KeyCode::Esc | KeyCode::Char('?'), Some(Overlay::Help)) => self.overlay = None,
+            (KeyCode::Esc | KeyCode::Char('?'), Some(Overlay::Help)) => {
+                self.overlay = None
+            }
             (KeyCode::Esc | KeyCode::Char('p'), Some(Overlay::PolicyDocument { .. })) => {
                 self.overlay = None
             }
-            (code, Some(Overlay::PolicyDocument { scroll, .. })) => scroll_document(scroll, code),
+            (code, Some(Overlay::PolicyDocument { scroll, .. })) => {
+                scroll_document(scroll, code)
+            }
             _ => {}
         }
         Vec::new()

@@ -49,7 +49,10 @@ pub enum Pane {
 pub enum Overlay {
     Help,
     /// A policy's document, scrolled down by `scroll` lines.
-    PolicyDocument { policy_id: String, scroll: u16 },
+    PolicyDocument {
+        policy_id: String,
+        scroll: u16,
+    },
 }
 
 /// A crawl in progress.
@@ -158,12 +161,22 @@ impl App {
     /// The policies the details pane lists for the selection, in its order:
     /// service control policies, then resource control policies.
     pub fn listed_policies(&self) -> Vec<(String, PolicyType)> {
-        let Some(node) = self.selected() else { return Vec::new() };
-        [PolicyType::ServiceControlPolicy, PolicyType::ResourceControlPolicy]
-            .into_iter()
-            .flat_map(|kind| self.org.applied(node, kind).into_iter().map(move |a| (a, kind)))
-            .map(|(applied, kind)| (applied.policy.id.clone(), kind))
-            .collect()
+        let Some(node) = self.selected() else {
+            return Vec::new();
+        };
+        [
+            PolicyType::ServiceControlPolicy,
+            PolicyType::ResourceControlPolicy,
+        ]
+        .into_iter()
+        .flat_map(|kind| {
+            self.org
+                .applied(node, kind)
+                .into_iter()
+                .map(move |a| (a, kind))
+        })
+        .map(|(applied, kind)| (applied.policy.id.clone(), kind))
+        .collect()
     }
 
     /// Applies one event and says what the runtime must do.
@@ -192,7 +205,13 @@ impl App {
         let crawl = self.next_crawl;
         self.next_crawl += 1;
         let next = (!self.org.is_empty()).then(Org::new);
-        self.loading = Some(Loading { crawl, next, answers: 0, items: 0, failures: 0 });
+        self.loading = Some(Loading {
+            crawl,
+            next,
+            answers: 0,
+            items: 0,
+            failures: 0,
+        });
         self.jobs_in_flight += 1;
         self.error = None;
         vec![Effect::Run(Job::Crawl { crawl })]
@@ -201,7 +220,9 @@ impl App {
     fn on_worker(&mut self, event: WorkerEvent) {
         match event {
             WorkerEvent::Crawl { crawl, event } => self.on_crawl_event(crawl, event),
-            WorkerEvent::CrawlFinished { crawl, result } => self.on_crawl_finished(crawl, result),
+            WorkerEvent::CrawlFinished { crawl, result } => {
+                self.on_crawl_finished(crawl, result)
+            }
             WorkerEvent::PolicyDescribed { policy_id, result } => {
                 self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
                 let document = match result {
@@ -214,7 +235,9 @@ impl App {
     }
 
     fn on_crawl_event(&mut self, crawl: u64, event: crawl::CrawlEvent) {
-        let Some(loading) = self.loading.as_mut().filter(|l| l.crawl == crawl) else { return };
+        let Some(loading) = self.loading.as_mut().filter(|l| l.crawl == crawl) else {
+            return;
+        };
         loading.answers += 1;
         loading.items += event.item_count();
         if matches!(event, crawl::CrawlEvent::Failed { .. }) {
@@ -242,7 +265,9 @@ impl App {
             return;
         }
         self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
-        let Some(loading) = self.loading.take() else { return };
+        let Some(loading) = self.loading.take() else {
+            return;
+        };
         match result {
             Ok(()) => {
                 if let Some(next) = loading.next {
@@ -262,12 +287,16 @@ impl App {
 
     fn open_selected_policy(&mut self) -> Vec<Effect> {
         let listed = self.listed_policies();
-        let Some((policy_id, _)) = listed.get(self.details_cursor).or(listed.first()) else {
+        let Some((policy_id, _)) = listed.get(self.details_cursor).or(listed.first())
+        else {
             self.message = Some("no policy applies to the selection".into());
             return Vec::new();
         };
         let policy_id = policy_id.clone();
-        self.overlay = Some(Overlay::PolicyDocument { policy_id: policy_id.clone(), scroll: 0 });
+        self.overlay = Some(Overlay::PolicyDocument {
+            policy_id: policy_id.clone(),
+            scroll: 0,
+        });
         if matches!(self.documents.get(&policy_id), Some(Document::Loaded(_))) {
             return Vec::new();
         }

@@ -61,9 +61,17 @@ impl TreeView {
         self.expanded.insert(id.to_string());
     }
 
-    /// Sets the filter (`None` or empty text clears it) and rebuilds.
+    /// Sets the filter (`None` or empty text clears it) and rebuilds. The
+    /// node selected while filtering stays selected, its parents expanded.
     pub fn set_filter(&mut self, org: &Org, filter: Option<Filter>) {
         self.filter = filter.filter(|f| !f.is_empty());
+        if self.filter.is_none()
+            && let Some(selected) = self.selected().filter(|s| s.0 < org.len())
+        {
+            for ancestor in org.ancestors(selected) {
+                self.expanded.insert(org.node(ancestor).id.clone());
+            }
+        }
         self.rebuild(org);
     }
 
@@ -111,7 +119,9 @@ impl TreeView {
 
     /// Expands or collapses the selected node.
     pub fn toggle(&mut self, org: &Org) {
-        let Some(row) = self.rows.get(self.selected).copied() else { return };
+        let Some(row) = self.rows.get(self.selected).copied() else {
+            return;
+        };
         if row.expanded {
             self.collapse(org);
         } else {
@@ -122,7 +132,9 @@ impl TreeView {
     /// Expands the selected node; if it is expanded already, steps to its
     /// first child.
     pub fn expand(&mut self, org: &Org) {
-        let Some(row) = self.rows.get(self.selected).copied() else { return };
+        let Some(row) = self.rows.get(self.selected).copied() else {
+            return;
+        };
         if !row.has_children {
             return;
         }
@@ -137,7 +149,9 @@ impl TreeView {
     /// Collapses the selected node; if it is collapsed (or a leaf), steps to
     /// its parent.
     pub fn collapse(&mut self, org: &Org) {
-        let Some(row) = self.rows.get(self.selected).copied() else { return };
+        let Some(row) = self.rows.get(self.selected).copied() else {
+            return;
+        };
         if row.expanded && self.filter.is_none() {
             self.expanded.remove(&org.node(row.node).id);
             self.rebuild(org);
@@ -154,7 +168,9 @@ impl TreeView {
     /// selected when it is still visible.
     pub fn rebuild(&mut self, org: &Org) {
         let keep = self.selected();
-        let selected_id = keep.filter(|k| k.0 < org.len()).map(|k| org.node(k).id.clone());
+        let selected_id = keep
+            .filter(|k| k.0 < org.len())
+            .map(|k| org.node(k).id.clone());
         self.rows.clear();
         let Some(root) = org.root() else {
             self.selected = 0;

@@ -85,11 +85,14 @@ fn run(cli: Cli) -> Result<(), String> {
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "orgtop starts");
 
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start: {e}"))?;
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("cannot start: {e}"))?;
     runtime.block_on(async {
         let provider = provider(&cli, &config)?;
         match cli.command {
-            Some(Command::Tree { format }) => tree::print(provider.as_ref(), format).await,
+            Some(Command::Tree { format }) => {
+                tree::print(provider.as_ref(), format).await
+            }
             None => console(provider, &config).await,
         }
     })
@@ -118,7 +121,9 @@ fn provider(cli: &Cli, config: &Config) -> Result<Arc<dyn Provider>, String> {
 }
 
 async fn console(provider: Arc<dyn Provider>, config: &Config) -> Result<(), String> {
-    let limits = Limits { organizations: config.crawl.concurrency };
+    let limits = Limits {
+        organizations: config.crawl.concurrency,
+    };
     crate::tui::run(provider, limits, Arc::new(SystemClock))
         .await
         .map_err(|e| format!("the console stopped: {e}"))

@@ -31,7 +31,9 @@ pub struct PolicyRef {
 
 /// Crawls the organization and prints it.
 pub async fn print(provider: &dyn Provider, format: Format) -> Result<(), String> {
-    let org = crawl::load(provider).await.map_err(|e| format!("{e} ({})", e.hint()))?;
+    let org = crawl::load(provider)
+        .await
+        .map_err(|e| format!("{e} ({})", e.hint()))?;
     let root = org.root().ok_or("the organization has no root")?;
     let text = match format {
         Format::Json => {
@@ -53,11 +55,18 @@ pub fn node(org: &Org, idx: NodeIdx) -> TreeNode {
         policies: org
             .attached(&node.id, PolicyType::ServiceControlPolicy)
             .into_iter()
-            .map(|p| PolicyRef { id: p.id.clone(), name: p.name.clone() })
+            .map(|p| PolicyRef {
+                id: p.id.clone(),
+                name: p.name.clone(),
+            })
             .collect(),
         email: account.map(|a| a.email.clone()),
         state: account.map(|a| a.state.as_aws_str()),
-        children: node.children.iter().map(|&child| self::node(org, child)).collect(),
+        children: node
+            .children
+            .iter()
+            .map(|&child| self::node(org, child))
+            .collect(),
     }
 }
 

@@ -12,7 +12,10 @@ pub struct Filter {
 impl Filter {
     /// A filter for `text`; matching ignores case.
     pub fn new(text: &str) -> Self {
-        Self { text: text.to_string(), needle: text.to_lowercase() }
+        Self {
+            text: text.to_string(),
+            needle: text.to_lowercase(),
+        }
     }
 
     /// What the person typed.
@@ -50,7 +53,9 @@ impl Filter {
         if lower.len() != name.len() {
             return None;
         }
-        lower.find(&self.needle).map(|start| start..start + self.needle.len())
+        lower
+            .find(&self.needle)
+            .map(|start| start..start + self.needle.len())
     }
 }
 

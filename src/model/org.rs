@@ -13,7 +13,9 @@ use super::records::{
 };
 
 /// The position of a node in its organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct NodeIdx(pub usize);
 
 /// What a node of the tree is.
@@ -142,7 +144,11 @@ impl Org {
     }
 
     /// Adds an account under the node `parent_id`.
-    pub fn add_account(&mut self, parent_id: &str, account: Account) -> Result<NodeIdx, OrgError> {
+    pub fn add_account(
+        &mut self,
+        parent_id: &str,
+        account: Account,
+    ) -> Result<NodeIdx, OrgError> {
         let parent = self.require(parent_id)?;
         let node = Node {
             id: account.id.clone(),
@@ -169,7 +175,8 @@ impl Org {
         match self.policy_by_id.get(&policy.id) {
             Some(&at) => self.policies[at] = policy,
             None => {
-                self.policy_by_id.insert(policy.id.clone(), self.policies.len());
+                self.policy_by_id
+                    .insert(policy.id.clone(), self.policies.len());
                 self.policies.push(policy);
             }
         }
@@ -194,13 +201,17 @@ impl Org {
     /// accounts, each by name.
     pub fn sort_children(&mut self, idx: NodeIdx) {
         let mut children = std::mem::take(&mut self.nodes[idx.0].children);
-        children.sort_by(|a, b| self.nodes[a.0].sort_key().cmp(&self.nodes[b.0].sort_key()));
+        children
+            .sort_by(|a, b| self.nodes[a.0].sort_key().cmp(&self.nodes[b.0].sort_key()));
         self.nodes[idx.0].children = children;
     }
 
     /// The root, once it is known.
     pub fn root(&self) -> Option<NodeIdx> {
-        self.nodes.iter().position(|n| n.kind == NodeKind::Root).map(NodeIdx)
+        self.nodes
+            .iter()
+            .position(|n| n.kind == NodeKind::Root)
+            .map(NodeIdx)
     }
 
     /// The node at `idx`.
@@ -235,7 +246,10 @@ impl Org {
 
     /// How many organizational units the tree holds.
     pub fn organizational_unit_count(&self) -> usize {
-        self.nodes.iter().filter(|n| n.kind == NodeKind::OrganizationalUnit).count()
+        self.nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::OrganizationalUnit)
+            .count()
     }
 
     /// Every policy known, in arrival order.
@@ -250,7 +264,11 @@ impl Org {
 
     /// The policies of type `policy_type` attached directly to `target_id`,
     /// by name.
-    pub fn attached(&self, target_id: &str, policy_type: PolicyType) -> Vec<&PolicySummary> {
+    pub fn attached(
+        &self,
+        target_id: &str,
+        policy_type: PolicyType,
+    ) -> Vec<&PolicySummary> {
         let mut found: Vec<&PolicySummary> = self
             .attachments
             .get(target_id)
@@ -266,7 +284,11 @@ impl Org {
     /// The policies of `policy_type` that apply to `idx`: those attached to
     /// it directly first, then those inherited from its parent, and so on up
     /// to the root.
-    pub fn applied(&self, idx: NodeIdx, policy_type: PolicyType) -> Vec<AppliedPolicy<'_>> {
+    pub fn applied(
+        &self,
+        idx: NodeIdx,
+        policy_type: PolicyType,
+    ) -> Vec<AppliedPolicy<'_>> {
         let mut levels = self.ancestors(idx);
         levels.push(idx);
         levels
@@ -275,14 +297,20 @@ impl Org {
             .flat_map(|&level| {
                 self.attached(&self.nodes[level.0].id, policy_type)
                     .into_iter()
-                    .map(move |policy| AppliedPolicy { policy, attached_to: level })
+                    .map(move |policy| AppliedPolicy {
+                        policy,
+                        attached_to: level,
+                    })
             })
             .collect()
     }
 
     /// How many targets `policy_id` is attached to.
     pub fn attachment_count(&self, policy_id: &str) -> usize {
-        self.attachments.values().filter(|ids| ids.iter().any(|id| id == policy_id)).count()
+        self.attachments
+            .values()
+            .filter(|ids| ids.iter().any(|id| id == policy_id))
+            .count()
     }
 
     /// The ancestors of `idx`, the root first, `idx` itself excluded.
@@ -299,8 +327,11 @@ impl Org {
 
     /// The names from the root down to `idx`, joined by " / ".
     pub fn path(&self, idx: NodeIdx) -> String {
-        let mut names: Vec<&str> =
-            self.ancestors(idx).iter().map(|&a| self.nodes[a.0].name.as_str()).collect();
+        let mut names: Vec<&str> = self
+            .ancestors(idx)
+            .iter()
+            .map(|&a| self.nodes[a.0].name.as_str())
+            .collect();
         names.push(&self.nodes[idx.0].name);
         names.join(" / ")
     }
@@ -308,12 +339,16 @@ impl Org {
     /// Counts the organizational units and accounts directly under `idx`.
     pub fn child_counts(&self, idx: NodeIdx) -> (usize, usize) {
         let children = &self.nodes[idx.0].children;
-        let accounts = children.iter().filter(|c| !self.nodes[c.0].is_container()).count();
+        let accounts = children
+            .iter()
+            .filter(|c| !self.nodes[c.0].is_container())
+            .count();
         (children.len() - accounts, accounts)
     }
 
     fn require(&self, id: &str) -> Result<NodeIdx, OrgError> {
-        self.find(id).ok_or_else(|| OrgError::UnknownParent(id.to_string()))
+        self.find(id)
+            .ok_or_else(|| OrgError::UnknownParent(id.to_string()))
     }
 
     fn insert(&mut self, node: Node) -> Result<NodeIdx, OrgError> {

@@ -42,7 +42,10 @@ pub struct ProviderError {
 }
 
 fn target_suffix(target: &Option<String>) -> String {
-    target.as_ref().map(|t| format!(" for {t}")).unwrap_or_default()
+    target
+        .as_ref()
+        .map(|t| format!(" for {t}"))
+        .unwrap_or_default()
 }
 
 impl ProviderError {
@@ -74,9 +77,13 @@ impl ProviderError {
             ErrorKind::Credentials => {
                 "sign in again (aws sso login --profile NAME) or pick another --profile"
             }
-            ErrorKind::Throttling => "AWS is throttling: wait a moment and refresh with r",
+            ErrorKind::Throttling => {
+                "AWS is throttling: wait a moment and refresh with r"
+            }
             ErrorKind::Network => "check the network, the region and the endpoint URL",
-            ErrorKind::Unavailable => "the service does not answer at this endpoint or region",
+            ErrorKind::Unavailable => {
+                "the service does not answer at this endpoint or region"
+            }
             ErrorKind::Other => "refresh with r; the log file has the details",
         }
     }

@@ -29,7 +29,10 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// The last page of a listing.
     pub fn last(items: Vec<T>) -> Self {
-        Self { items, next_token: None }
+        Self {
+            items,
+            next_token: None,
+        }
     }
 }
 

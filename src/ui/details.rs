@@ -12,7 +12,13 @@ use crate::clock::age;
 use crate::model::{AppliedPolicy, NodeIdx, NodeKind, Org, PolicyType};
 
 /// Draws the details pane into `area`.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, state: &mut UiState) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    theme: &Theme,
+    state: &mut UiState,
+) {
     let focused = app.focus == Pane::Details;
     let block = pane(" Details ".to_string(), focused, theme);
     let inner = block.inner(area);
@@ -46,7 +52,10 @@ fn lines<'a>(
             Span::styled(value, theme.get("value")),
         ])
     };
-    let mut lines = vec![field("Name", node.name.clone()), field("Id", node.id.clone())];
+    let mut lines = vec![
+        field("Name", node.name.clone()),
+        field("Id", node.id.clone()),
+    ];
     match &node.kind {
         NodeKind::Account(account) => {
             lines.push(field("Email", account.email.clone()));
@@ -64,21 +73,32 @@ fn lines<'a>(
         }
         NodeKind::Root | NodeKind::OrganizationalUnit => {
             let (units, accounts) = org.child_counts(idx);
-            lines.push(field("Children", format!("{units} OUs · {accounts} accounts")));
-            lines.push(field("Below", format!("{} accounts in all", node.accounts_below)));
+            let children =
+                format!("{} · {}", count(units, "OU"), count(accounts, "account"));
+            lines.push(field("Children", children));
+            lines.push(field(
+                "Below",
+                format!("{} in all", count(node.accounts_below, "account")),
+            ));
         }
     }
     lines.push(field("Path", org.path(idx)));
     lines.push(field("ARN", node.arn.clone()));
     if let Some(failure) = &node.failure {
-        lines.push(Line::styled(format!("! Not fully read: {failure}"), theme.get("failure")));
+        lines.push(Line::styled(
+            format!("! Not fully read: {failure}"),
+            theme.get("failure"),
+        ));
     }
 
     let mut cursor_line = None;
     let mut listed = 0;
     for (policy_type, heading) in [
         (PolicyType::ServiceControlPolicy, "Service control policies"),
-        (PolicyType::ResourceControlPolicy, "Resource control policies"),
+        (
+            PolicyType::ResourceControlPolicy,
+            "Resource control policies",
+        ),
     ] {
         lines.push(Line::raw(""));
         lines.push(Line::styled(heading, theme.get("heading")));
@@ -103,6 +123,15 @@ fn lines<'a>(
     (lines, cursor_line)
 }
 
+/// "1 account", "2 accounts".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// "attached here", or where an inherited policy is attached.
 fn level_heading<'a>(org: &Org, idx: NodeIdx, level: NodeIdx, theme: &Theme) -> Line<'a> {
     let text = if level == idx {
@@ -115,11 +144,19 @@ fn level_heading<'a>(org: &Org, idx: NodeIdx, level: NodeIdx, theme: &Theme) -> 
 
 fn policy_line<'a>(applied: AppliedPolicy<'_>, chosen: bool, theme: &Theme) -> Line<'a> {
     let pointer = if chosen { "  ▶ " } else { "    " };
-    let managed = if applied.policy.aws_managed { " (AWS managed)" } else { "" };
+    let managed = if applied.policy.aws_managed {
+        " (AWS managed)"
+    } else {
+        ""
+    };
     let line = Line::from(vec![
         Span::raw(pointer),
         Span::styled(applied.policy.name.clone(), theme.get("value")),
         Span::styled(managed, theme.get("inherited")),
     ]);
-    if chosen { line.style(theme.get("selection")) } else { line }
+    if chosen {
+        line.style(theme.get("selection"))
+    } else {
+        line
+    }
 }

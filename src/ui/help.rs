@@ -11,7 +11,8 @@ use crate::app::HELP;
 /// Draws the help window over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
     let height = HELP.len() as u16 + 4;
-    let (rect, block) = popup(frame, area, 64, height, " Keys · Esc closes ".into(), theme);
+    let (rect, block) =
+        popup(frame, area, 64, height, " Keys · Esc closes ".into(), theme);
     let mut lines: Vec<Line> = HELP
         .iter()
         .map(|entry| {

@@ -36,8 +36,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, state: &mut UiState) {
         (true, Pane::Tree) => tree::draw(frame, main, app, theme, state),
         (true, Pane::Details) => details::draw(frame, main, app, theme, state),
         (false, _) => {
-            let [left, right] = Layout::horizontal([split(main.width), Constraint::Fill(1)])
-                .areas(main);
+            let [left, right] =
+                Layout::horizontal([split(main.width), Constraint::Fill(1)]).areas(main);
             tree::draw(frame, left, app, theme, state);
             details::draw(frame, right, app, theme, state);
         }
@@ -56,12 +56,20 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, state: &mut UiState) {
 /// The tree's share of the width: more of it on narrow terminals, where
 /// names need the room.
 fn split(width: u16) -> Constraint {
-    if width < 100 { Constraint::Percentage(55) } else { Constraint::Percentage(50) }
+    if width < 100 {
+        Constraint::Percentage(55)
+    } else {
+        Constraint::Percentage(50)
+    }
 }
 
 /// A bordered pane, its border lit when it has the focus.
 fn pane<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
-    let border = if focused { theme.get("border_focused") } else { theme.get("border") };
+    let border = if focused {
+        theme.get("border_focused")
+    } else {
+        theme.get("border")
+    };
     Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -71,12 +79,24 @@ fn pane<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
 }
 
 /// A window centred over `area`, cleared, with a border.
-fn popup<'a>(frame: &mut Frame, area: Rect, width: u16, height: u16, title: String, theme: &Theme) -> (Rect, Block<'a>) {
+fn popup<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+    height: u16,
+    title: String,
+    theme: &Theme,
+) -> (Rect, Block<'a>) {
     let width = width.min(area.width);
     let height = height.min(area.height);
     let x = area.x + (area.width - width) / 2;
     let y = area.y + (area.height - height) / 2;
-    let rect = Rect { x, y, width, height };
+    let rect = Rect {
+        x,
+        y,
+        width,
+        height,
+    };
     frame.render_widget(Clear, rect);
     let block = pane(title, true, theme).style(theme.get("dialog"));
     (rect, block)

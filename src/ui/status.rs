@@ -20,11 +20,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         parts.push(organization.id.clone());
     }
     let accounts = app.org.account_count();
-    parts.push(if narrow { format!("{accounts} acct") } else { format!("{accounts} accounts") });
+    parts.push(if narrow {
+        format!("{accounts} acct")
+    } else {
+        format!("{accounts} accounts")
+    });
     match app.last_refresh {
         Some(at) => {
             let ago = age(app.now(), at);
-            parts.push(if narrow { ago } else { format!("refreshed {ago}") });
+            parts.push(if narrow {
+                ago
+            } else {
+                format!("refreshed {ago}")
+            });
         }
         None => parts.push("not read yet".into()),
     }
@@ -35,7 +43,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let text = if narrow {
             format!(" │ {spin} {}", loading.items)
         } else {
-            format!(" │ {spin} reading: {} calls, {} items", loading.answers, loading.items)
+            format!(
+                " │ {spin} reading: {} calls, {} items",
+                loading.answers, loading.items
+            )
         };
         line.push(Span::styled(text, theme.get("status_accent")));
     }
@@ -44,7 +55,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         line.push(Span::styled(format!(" │ {jobs} jobs"), theme.get("status")));
     }
     if let Some(message) = app.message.as_ref().or(app.error.as_ref()) {
-        line.push(Span::styled(format!(" │ {message}"), theme.get("status_accent")));
+        line.push(Span::styled(
+            format!(" │ {message}"),
+            theme.get("status_accent"),
+        ));
     }
     let hint = if narrow { " │ ?" } else { " │ ? help" };
     line.push(Span::styled(hint, theme.get("status")));

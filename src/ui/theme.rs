@@ -41,7 +41,9 @@ impl Default for Theme {
     fn default() -> Self {
         // The bundled theme is parsed by a test; should it ever fail here,
         // plain text is still a usable console.
-        Self::parse(DARK).unwrap_or(Self { roles: HashMap::new() })
+        Self::parse(DARK).unwrap_or(Self {
+            roles: HashMap::new(),
+        })
     }
 }
 
@@ -67,7 +69,9 @@ fn style(name: &str, entry: &RoleEntry) -> Result<Style, String> {
     let colour = |value: &Option<String>| -> Result<Option<Color>, String> {
         value
             .as_deref()
-            .map(|v| Color::from_str(v).map_err(|_| format!("role {name}: bad colour {v:?}")))
+            .map(|v| {
+                Color::from_str(v).map_err(|_| format!("role {name}: bad colour {v:?}"))
+            })
             .transpose()
     };
     let mut style = Style::default();
@@ -104,7 +108,8 @@ mod tests {
 
     #[test]
     fn a_bad_colour_names_its_role() {
-        let error = Theme::parse("[roles]\nborder = { fg = \"purplish\" }\n").unwrap_err();
+        let error =
+            Theme::parse("[roles]\nborder = { fg = \"purplish\" }\n").unwrap_err();
         assert!(error.contains("border"), "{error}");
     }
 }

@@ -41,7 +41,13 @@ impl Columns {
 }
 
 /// Draws the tree pane into `area`.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, state: &mut UiState) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    theme: &Theme,
+    state: &mut UiState,
+) {
     let block = pane(title(app), app.focus == Pane::Tree, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -49,7 +55,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, state: &mut
     let height = inner.height as usize;
     state.tree_height = height;
     if app.org.is_empty() {
-        frame.render_widget(Paragraph::new(placeholder(app)).wrap(Default::default()), inner);
+        frame.render_widget(
+            Paragraph::new(placeholder(app)).wrap(Default::default()),
+            inner,
+        );
         return;
     }
     let rows = app.tree.rows();
@@ -90,7 +99,11 @@ fn title(app: &App) -> String {
     match (&app.filter_input, app.tree.filter()) {
         (Some(text), _) => format!(" Organization · /{text}▏ "),
         (None, Some(filter)) => {
-            format!(" Organization · /{} ({} found) ", filter.text(), app.tree.match_count())
+            format!(
+                " Organization · /{} ({} found) ",
+                filter.text(),
+                app.tree.match_count()
+            )
         }
         (None, None) => " Organization ".to_string(),
     }
@@ -102,7 +115,9 @@ fn placeholder(app: &App) -> String {
         (None, Some(loading)) => {
             format!("Reading the organization… {} items so far", loading.items)
         }
-        (None, None) => "Nothing loaded yet: press r to read the organization.".to_string(),
+        (None, None) => {
+            "Nothing loaded yet: press r to read the organization.".to_string()
+        }
     }
 }
 
@@ -123,21 +138,28 @@ fn line<'a>(
     };
     let indent = "  ".repeat(row.depth as usize);
     let failure = if node.failure.is_some() { " !" } else { "" };
-    let name_width =
-        width.saturating_sub(columns.width() + indent.len() + marker.chars().count() + failure.len());
+    let name_width = width.saturating_sub(
+        columns.width() + indent.len() + marker.chars().count() + failure.len(),
+    );
     let name = fit(&node.name, name_width);
 
     let mut spans = vec![Span::raw(indent), Span::styled(marker, theme.get("badge"))];
     spans.extend(name_spans(app, &name, row, theme));
     spans.push(Span::styled(failure, theme.get("failure")));
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    spans.push(Span::raw(" ".repeat(width.saturating_sub(used + columns.width()))));
+    spans.push(Span::raw(
+        " ".repeat(width.saturating_sub(used + columns.width())),
+    ));
     spans.extend(badges(org, row, columns, theme));
 
     let mut line = Line::from(spans);
     if chosen {
         let focused = app.focus == Pane::Tree;
-        let style = if focused { theme.get("selection") } else { theme.get("selection_unfocused") };
+        let style = if focused {
+            theme.get("selection")
+        } else {
+            theme.get("selection_unfocused")
+        };
         line = line.style(style);
         // Without colour the selection must still show: bold keeps it
         // visible where the theme's colours are dropped.
@@ -156,7 +178,11 @@ fn name_spans<'a>(app: &App, name: &str, row: &Row, theme: &Theme) -> Vec<Span<'
         }
         NodeKind::Account(_) => theme.get("account_inactive"),
     };
-    let highlight = app.tree.filter().filter(|_| row.matched).and_then(|f| f.highlight(name));
+    let highlight = app
+        .tree
+        .filter()
+        .filter(|_| row.matched)
+        .and_then(|f| f.highlight(name));
     match highlight {
         Some(range) => vec![
             Span::styled(name[..range.start].to_string(), style),
@@ -178,8 +204,13 @@ fn badges<'a>(org: &Org, row: &Row, columns: &Columns, theme: &Theme) -> Vec<Spa
         spans.push(Span::styled(format!("{text:>10} "), style));
     }
     if columns.scps {
-        let count = org.attached(&node.id, PolicyType::ServiceControlPolicy).len();
-        spans.push(Span::styled(format!("{:>6} ", format!("{count} SCP")), theme.get("badge")));
+        let count = org
+            .attached(&node.id, PolicyType::ServiceControlPolicy)
+            .len();
+        spans.push(Span::styled(
+            format!("{:>6} ", format!("{count} SCP")),
+            theme.get("badge"),
+        ));
     }
     if columns.id {
         spans.push(Span::styled(format!("{:>16} ", node.id), theme.get("id")));

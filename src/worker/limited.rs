@@ -62,7 +62,13 @@ impl Limited {
             Service::Organizations => &self.organizations,
         };
         let _permit = semaphore.acquire().await.map_err(|_| {
-            ProviderError::new(operation, Some(target), ErrorKind::Other, "Cancelled", "shutting down")
+            ProviderError::new(
+                operation,
+                Some(target),
+                ErrorKind::Other,
+                "Cancelled",
+                "shutting down",
+            )
         })?;
         let started = Instant::now();
         let result = call.await;
@@ -70,7 +76,9 @@ impl Limited {
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(_) => tracing::debug!(operation, target, elapsed_ms, "call"),
-            Err(error) => tracing::warn!(operation, target, elapsed_ms, %error, "call failed"),
+            Err(error) => {
+                tracing::warn!(operation, target, elapsed_ms, %error, "call failed")
+            }
         }
         result
     }
@@ -85,11 +93,18 @@ impl Provider for Limited {
     }
 
     async fn describe_organization(&self) -> Result<Organization> {
-        self.limited(ORGS, "DescribeOrganization", "", self.inner.describe_organization()).await
+        self.limited(
+            ORGS,
+            "DescribeOrganization",
+            "",
+            self.inner.describe_organization(),
+        )
+        .await
     }
 
     async fn list_roots(&self, next_token: Option<String>) -> Result<Page<Root>> {
-        self.limited(ORGS, "ListRoots", "", self.inner.list_roots(next_token)).await
+        self.limited(ORGS, "ListRoots", "", self.inner.list_roots(next_token))
+            .await
     }
 
     async fn list_organizational_units_for_parent(
@@ -97,8 +112,11 @@ impl Provider for Limited {
         parent_id: &str,
         next_token: Option<String>,
     ) -> Result<Page<OrganizationalUnit>> {
-        let call = self.inner.list_organizational_units_for_parent(parent_id, next_token);
-        self.limited(ORGS, "ListOrganizationalUnitsForParent", parent_id, call).await
+        let call = self
+            .inner
+            .list_organizational_units_for_parent(parent_id, next_token);
+        self.limited(ORGS, "ListOrganizationalUnitsForParent", parent_id, call)
+            .await
     }
 
     async fn list_accounts_for_parent(
@@ -107,7 +125,8 @@ impl Provider for Limited {
         next_token: Option<String>,
     ) -> Result<Page<Account>> {
         let call = self.inner.list_accounts_for_parent(parent_id, next_token);
-        self.limited(ORGS, "ListAccountsForParent", parent_id, call).await
+        self.limited(ORGS, "ListAccountsForParent", parent_id, call)
+            .await
     }
 
     async fn list_policies(
@@ -116,7 +135,8 @@ impl Provider for Limited {
         next_token: Option<String>,
     ) -> Result<Page<PolicySummary>> {
         let call = self.inner.list_policies(policy_type, next_token);
-        self.limited(ORGS, "ListPolicies", policy_type.as_aws_str(), call).await
+        self.limited(ORGS, "ListPolicies", policy_type.as_aws_str(), call)
+            .await
     }
 
     async fn list_targets_for_policy(
@@ -125,7 +145,8 @@ impl Provider for Limited {
         next_token: Option<String>,
     ) -> Result<Page<PolicyTarget>> {
         let call = self.inner.list_targets_for_policy(policy_id, next_token);
-        self.limited(ORGS, "ListTargetsForPolicy", policy_id, call).await
+        self.limited(ORGS, "ListTargetsForPolicy", policy_id, call)
+            .await
     }
 
     async fn list_policies_for_target(
@@ -134,12 +155,20 @@ impl Provider for Limited {
         policy_type: PolicyType,
         next_token: Option<String>,
     ) -> Result<Page<PolicySummary>> {
-        let call = self.inner.list_policies_for_target(target_id, policy_type, next_token);
-        self.limited(ORGS, "ListPoliciesForTarget", target_id, call).await
+        let call =
+            self.inner
+                .list_policies_for_target(target_id, policy_type, next_token);
+        self.limited(ORGS, "ListPoliciesForTarget", target_id, call)
+            .await
     }
 
     async fn describe_policy(&self, policy_id: &str) -> Result<Policy> {
-        self.limited(ORGS, "DescribePolicy", policy_id, self.inner.describe_policy(policy_id))
-            .await
+        self.limited(
+            ORGS,
+            "DescribePolicy",
+            policy_id,
+            self.inner.describe_policy(policy_id),
+        )
+        .await
     }
 }

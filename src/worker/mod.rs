@@ -32,9 +32,15 @@ pub enum WorkerEvent {
     /// A piece of the organization from the crawl numbered `crawl`.
     Crawl { crawl: u64, event: CrawlEvent },
     /// The crawl numbered `crawl` ended.
-    CrawlFinished { crawl: u64, result: Result<(), ProviderError> },
+    CrawlFinished {
+        crawl: u64,
+        result: Result<(), ProviderError>,
+    },
     /// A policy document arrived, or could not be fetched.
-    PolicyDescribed { policy_id: String, result: Result<Policy, ProviderError> },
+    PolicyDescribed {
+        policy_id: String,
+        result: Result<Policy, ProviderError>,
+    },
 }
 
 /// Runs jobs on tokio tasks and reports their results.

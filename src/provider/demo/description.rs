@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use super::ids;
 use super::state::DemoState;
-use crate::model::{Account, AccountState, JoinedMethod, Organization, Policy, PolicySummary, PolicyType};
+use crate::model::{
+    Account, AccountState, JoinedMethod, Organization, Policy, PolicySummary, PolicyType,
+};
 
 const DESCRIPTION: &str = include_str!("organization.toml");
 
@@ -119,7 +121,12 @@ fn build(description: Description) -> Result<DemoState, String> {
     let everywhere = &description.organization.attached_to_every_target;
     let root_id = state.root.id.clone();
     attach_by_name(&mut state, &policy_ids, everywhere, &root_id)?;
-    attach_by_name(&mut state, &policy_ids, &description.root.policies, &root_id)?;
+    attach_by_name(
+        &mut state,
+        &policy_ids,
+        &description.root.policies,
+        &root_id,
+    )?;
 
     let unit_ids = add_units(&mut state, &description.unit, &policy_ids, everywhere)?;
     for entry in &description.account {
@@ -131,7 +138,9 @@ fn build(description: Description) -> Result<DemoState, String> {
         let parent = match &entry.unit {
             Some(path) => unit_ids
                 .get(path.as_str())
-                .ok_or_else(|| format!("account {} names unknown unit {path}", entry.name))?
+                .ok_or_else(|| {
+                    format!("account {} names unknown unit {path}", entry.name)
+                })?
                 .clone(),
             None => root_id.clone(),
         };
@@ -142,10 +151,16 @@ fn build(description: Description) -> Result<DemoState, String> {
     Ok(state)
 }
 
-fn add_policies(state: &mut DemoState, entries: &[PolicyEntry]) -> HashMap<String, String> {
+fn add_policies(
+    state: &mut DemoState,
+    entries: &[PolicyEntry],
+) -> HashMap<String, String> {
     let mut by_name = HashMap::new();
     for entry in entries {
-        let id = entry.id.clone().unwrap_or_else(|| ids::policy_id(&entry.name));
+        let id = entry
+            .id
+            .clone()
+            .unwrap_or_else(|| ids::policy_id(&entry.name));
         by_name.insert(entry.name.clone(), id.clone());
         state.add_policy(Policy {
             summary: PolicySummary {
@@ -173,9 +188,9 @@ fn add_units<'a>(
     for entry in entries {
         let (parent, name) = match entry.path.rsplit_once('/') {
             Some((parent_path, name)) => {
-                let parent = unit_ids
-                    .get(parent_path)
-                    .ok_or_else(|| format!("unit {} comes before its parent", entry.path))?;
+                let parent = unit_ids.get(parent_path).ok_or_else(|| {
+                    format!("unit {} comes before its parent", entry.path)
+                })?;
                 (parent.clone(), name)
             }
             None => (state.root.id.clone(), entry.path.as_str()),
@@ -196,7 +211,9 @@ fn attach_by_name(
     target_id: &str,
 ) -> Result<(), String> {
     for name in names {
-        let id = policy_ids.get(name).ok_or_else(|| format!("unknown policy {name}"))?;
+        let id = policy_ids
+            .get(name)
+            .ok_or_else(|| format!("unknown policy {name}"))?;
         state.attach(id, target_id);
     }
     Ok(())

@@ -6,15 +6,16 @@ use chrono::{TimeZone, Utc};
 
 use super::ids;
 use super::state::DemoState;
-use crate::model::{Account, AccountState, JoinedMethod, Organization, Policy, PolicySummary, PolicyType};
+use crate::model::{
+    Account, AccountState, JoinedMethod, Organization, Policy, PolicySummary, PolicyType,
+};
 
 /// Accounts in each generated leaf OU.
 const ACCOUNTS_PER_UNIT: usize = 25;
 /// Leaf OUs under each middle OU.
 const UNITS_PER_GROUP: usize = 10;
 
-const ALLOW_ALL: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+const ALLOW_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
 /// An organization of `accounts` member accounts plus the management
 /// account, `policies` SCPs besides `FullAWSAccess`.
@@ -36,7 +37,11 @@ pub fn generated(accounts: usize, policies: usize) -> DemoState {
     let mut parent_of_group = String::new();
     for leaf in 0..leaf_units {
         if leaf % UNITS_PER_GROUP == 0 {
-            parent_of_group = add_unit(&mut state, &root, &format!("Group {:04}", leaf / UNITS_PER_GROUP));
+            parent_of_group = add_unit(
+                &mut state,
+                &root,
+                &format!("Group {:04}", leaf / UNITS_PER_GROUP),
+            );
             attach_some(&mut state, &policy_ids, &parent_of_group, leaf);
         }
         let unit = add_unit(&mut state, &parent_of_group, &format!("Team {leaf:05}"));
@@ -104,6 +109,9 @@ fn account(id: String, name: String) -> Account {
         name,
         state: AccountState::Active,
         joined_method: JoinedMethod::Created,
-        joined_timestamp: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().unwrap_or_default(),
+        joined_timestamp: Utc
+            .with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
+            .single()
+            .unwrap_or_default(),
     }
 }

@@ -18,6 +18,7 @@ use crate::model::{
     PolicyType, Root, TargetType,
 };
 
+pub use description::northwind as northwind_state;
 pub use generate::generated;
 pub use state::DemoState;
 
@@ -39,7 +40,11 @@ impl DemoProvider {
 
     /// A provider over `state` with `latency` per call.
     pub fn new(state: DemoState, latency: Duration) -> Self {
-        Self { state: Mutex::new(state), latency, faults: Mutex::new(Vec::new()) }
+        Self {
+            state: Mutex::new(state),
+            latency,
+            faults: Mutex::new(Vec::new()),
+        }
     }
 
     /// Makes the next call of `operation` fail with `error`.
@@ -61,14 +66,24 @@ impl DemoProvider {
         }
     }
 
-    fn read<T>(&self, operation: &'static str, f: impl FnOnce(&DemoState) -> Result<T>) -> Result<T> {
+    fn read<T>(
+        &self,
+        operation: &'static str,
+        f: impl FnOnce(&DemoState) -> Result<T>,
+    ) -> Result<T> {
         let state = self.state.lock().map_err(|_| poisoned(operation))?;
         f(&state)
     }
 }
 
 fn poisoned(operation: &'static str) -> ProviderError {
-    ProviderError::new(operation, None, ErrorKind::Other, "ServiceException", "demo state is unavailable")
+    ProviderError::new(
+        operation,
+        None,
+        ErrorKind::Other,
+        "ServiceException",
+        "demo state is unavailable",
+    )
 }
 
 /// One page of `items` starting where `next_token` says. Tokens name the
@@ -94,7 +109,10 @@ fn page<T: Clone>(
     };
     let end = (start + PAGE_SIZE).min(items.len());
     let next_token = (end < items.len()).then(|| format!("{end}:{listing}"));
-    Ok(Page { items: items.get(start..end).unwrap_or_default().to_vec(), next_token })
+    Ok(Page {
+        items: items.get(start..end).unwrap_or_default().to_vec(),
+        next_token,
+    })
 }
 
 fn parse_token(token: &str, listing: &str) -> Option<usize> {
@@ -125,7 +143,10 @@ fn policy_not_found(operation: &'static str, policy_id: &str) -> ProviderError {
 
 impl DemoState {
     fn child_ids(&self, parent_id: &str) -> &[String] {
-        self.children.get(parent_id).map(Vec::as_slice).unwrap_or_default()
+        self.children
+            .get(parent_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     fn target(&self, id: &str) -> Option<PolicyTarget> {
@@ -162,7 +183,12 @@ impl Provider for DemoProvider {
         let operation = "ListRoots";
         self.call(operation).await?;
         self.read(operation, |state| {
-            page(operation, "roots", &[state.root.clone()], next_token)
+            page(
+                operation,
+                "roots",
+                std::slice::from_ref(&state.root),
+                next_token,
+            )
         })
     }
 
@@ -202,7 +228,12 @@ impl Provider for DemoProvider {
                 .iter()
                 .filter_map(|id| state.accounts.get(id).cloned())
                 .collect();
-            page(operation, &format!("accounts/{parent_id}"), &accounts, next_token)
+            page(
+                operation,
+                &format!("accounts/{parent_id}"),
+                &accounts,
+                next_token,
+            )
         })
     }
 
@@ -215,7 +246,12 @@ impl Provider for DemoProvider {
         self.call(operation).await?;
         self.read(operation, |state| {
             let listing = format!("policies/{}", policy_type.as_aws_str());
-            page(operation, &listing, &state.policy_summaries(policy_type), next_token)
+            page(
+                operation,
+                &listing,
+                &state.policy_summaries(policy_type),
+                next_token,
+            )
         })
     }
 
@@ -227,7 +263,9 @@ impl Provider for DemoProvider {
         let operation = "ListTargetsForPolicy";
         self.call(operation).await?;
         self.read(operation, |state| {
-            state.policy(policy_id).ok_or_else(|| policy_not_found(operation, policy_id))?;
+            state
+                .policy(policy_id)
+                .ok_or_else(|| policy_not_found(operation, policy_id))?;
             let targets: Vec<PolicyTarget> = state
                 .targets_of
                 .get(policy_id)
@@ -235,7 +273,12 @@ impl Provider for DemoProvider {
                 .flatten()
                 .filter_map(|id| state.target(id))
                 .collect();
-            page(operation, &format!("targets/{policy_id}"), &targets, next_token)
+            page(
+                operation,
+                &format!("targets/{policy_id}"),
+                &targets,
+                next_token,
+            )
         })
     }
 
@@ -273,7 +316,10 @@ impl Provider for DemoProvider {
         let operation = "DescribePolicy";
         self.call(operation).await?;
         self.read(operation, |state| {
-            state.policy(policy_id).cloned().ok_or_else(|| policy_not_found(operation, policy_id))
+            state
+                .policy(policy_id)
+                .cloned()
+                .ok_or_else(|| policy_not_found(operation, policy_id))
         })
     }
 }
@@ -290,12 +336,24 @@ mod tests {
     async fn pages_hold_at_most_twenty_items_and_chain_by_token() {
         let demo = provider();
         let root = demo.list_roots(None).await.unwrap().items[0].id.clone();
-        let units = demo.list_organizational_units_for_parent(&root, None).await.unwrap();
-        let sandbox = units.items.iter().find(|u| u.name == "Sandbox").unwrap().id.clone();
+        let units = demo
+            .list_organizational_units_for_parent(&root, None)
+            .await
+            .unwrap();
+        let sandbox = units
+            .items
+            .iter()
+            .find(|u| u.name == "Sandbox")
+            .unwrap()
+            .id
+            .clone();
 
         let first = demo.list_accounts_for_parent(&sandbox, None).await.unwrap();
         assert_eq!(first.items.len(), PAGE_SIZE);
-        let second = demo.list_accounts_for_parent(&sandbox, first.next_token).await.unwrap();
+        let second = demo
+            .list_accounts_for_parent(&sandbox, first.next_token)
+            .await
+            .unwrap();
         assert_eq!(second.items.len(), 1);
         assert_eq!(second.next_token, None);
     }
@@ -303,11 +361,15 @@ mod tests {
     #[tokio::test]
     async fn unknown_parents_and_tokens_get_aws_error_codes() {
         let demo = provider();
-        let missing = demo.list_accounts_for_parent("ou-nw7k-00000000", None).await;
+        let missing = demo
+            .list_accounts_for_parent("ou-nw7k-00000000", None)
+            .await;
         assert_eq!(missing.unwrap_err().code, "ParentNotFoundException");
 
         let root = demo.list_roots(None).await.unwrap().items[0].id.clone();
-        let bad = demo.list_accounts_for_parent(&root, Some("7:elsewhere".into())).await;
+        let bad = demo
+            .list_accounts_for_parent(&root, Some("7:elsewhere".into()))
+            .await;
         assert_eq!(bad.unwrap_err().code, "InvalidInputException");
 
         let policy = demo.describe_policy("p-00000000").await;

@@ -50,13 +50,20 @@ impl DemoState {
     /// The ARN prefix of everything this organization owns.
     fn arn(&self, kind: &str, id: &str) -> String {
         let org = &self.organization;
-        format!("arn:aws:organizations::{}:{kind}/{}/{id}", org.management_account_id, org.id)
+        format!(
+            "arn:aws:organizations::{}:{kind}/{}/{id}",
+            org.management_account_id, org.id
+        )
     }
 
     /// Creates an organizational unit named `name` with id `id` under
     /// `parent_id`.
     pub fn add_unit(&mut self, parent_id: &str, id: String, name: &str) {
-        let unit = OrganizationalUnit { arn: self.arn("ou", &id), id: id.clone(), name: name.into() };
+        let unit = OrganizationalUnit {
+            arn: self.arn("ou", &id),
+            id: id.clone(),
+            name: name.into(),
+        };
         self.link(parent_id, &id);
         self.units.insert(id, unit);
     }
@@ -73,7 +80,10 @@ impl DemoState {
         let summary = &mut policy.summary;
         let type_path = summary.policy_type.as_aws_str().to_lowercase();
         summary.arn = if summary.aws_managed {
-            format!("arn:aws:organizations::aws:policy/{type_path}/{}", summary.id)
+            format!(
+                "arn:aws:organizations::aws:policy/{type_path}/{}",
+                summary.id
+            )
         } else {
             self.arn("policy", &format!("{type_path}/{}", summary.id))
         };
@@ -113,7 +123,11 @@ impl DemoState {
     }
 
     fn link(&mut self, parent_id: &str, child_id: &str) {
-        self.parent_of.insert(child_id.to_string(), parent_id.to_string());
-        self.children.entry(parent_id.to_string()).or_default().push(child_id.to_string());
+        self.parent_of
+            .insert(child_id.to_string(), parent_id.to_string());
+        self.children
+            .entry(parent_id.to_string())
+            .or_default()
+            .push(child_id.to_string());
     }
 }

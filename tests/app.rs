@@ -1,0 +1,315 @@
+//! The console's behaviour, driven through `App::update` as the runtime
+//! drives it, without a terminal.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orgtop::app::{App, Document, Effect, Event, Overlay, Pane};
+use orgtop::clock::FixedClock;
+use orgtop::crawl::{self, CrawlEvent};
+use orgtop::provider::Provider;
+use orgtop::provider::demo::DemoProvider;
+use orgtop::worker::{Job, WorkerEvent};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 4, 12, 0, 0).unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+}
+
+fn demo() -> DemoProvider {
+    DemoProvider::northwind(Duration::ZERO).unwrap()
+}
+
+fn loaded_app() -> App {
+    let org = runtime().block_on(crawl::load(&demo())).unwrap();
+    let mut app = App::new("demo".into(), Arc::new(FixedClock::new(now())));
+    app.show(org, now());
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn selected_name(app: &App) -> String {
+    app.org.node(app.selected().unwrap()).name.clone()
+}
+
+fn visible_names(app: &App) -> Vec<String> {
+    app.tree
+        .rows()
+        .iter()
+        .map(|row| app.org.node(row.node).name.clone())
+        .collect()
+}
+
+fn select(app: &mut App, name: &str) {
+    press(app, KeyCode::Home);
+    for _ in 0..app.tree.rows().len() {
+        if selected_name(app) == name {
+            return;
+        }
+        press(app, KeyCode::Down);
+    }
+    panic!("{name} is not visible: {:?}", visible_names(app));
+}
+
+/// The crawl's events, in the order the demo sends them.
+fn crawl_events() -> Vec<CrawlEvent> {
+    let mut events = Vec::new();
+    runtime()
+        .block_on(crawl::crawl(&demo(), &mut |event| events.push(event)))
+        .unwrap();
+    events
+}
+
+#[test]
+fn the_tree_fills_in_while_the_crawl_runs() {
+    let mut app = App::new("demo".into(), Arc::new(FixedClock::new(now())));
+    let effects = app.start();
+    assert_eq!(effects, vec![Effect::Run(Job::Crawl { crawl: 1 })]);
+    assert_eq!(app.jobs_in_flight(), 1);
+
+    let events = crawl_events();
+    let half = events.len() / 2;
+    for event in events.iter().take(half).cloned() {
+        app.update(Event::Worker(WorkerEvent::Crawl { crawl: 1, event }));
+    }
+    assert!(
+        app.tree.rows().len() > 1,
+        "the root's children show before the end"
+    );
+    assert!(app.last_refresh.is_none());
+    assert!(app.loading.as_ref().unwrap().items > 0);
+
+    for event in events.into_iter().skip(half) {
+        app.update(Event::Worker(WorkerEvent::Crawl { crawl: 1, event }));
+    }
+    app.update(Event::Worker(WorkerEvent::CrawlFinished {
+        crawl: 1,
+        result: Ok(()),
+    }));
+    assert_eq!(app.org.account_count(), 43);
+    assert_eq!(app.last_refresh, Some(now()));
+    assert_eq!(app.jobs_in_flight(), 0);
+    assert!(app.loading.is_none());
+}
+
+#[test]
+fn expanding_and_collapsing_with_arrows() {
+    let mut app = loaded_app();
+    select(&mut app, "Security");
+    assert!(!visible_names(&app).contains(&"Log Archive".to_string()));
+
+    press(&mut app, KeyCode::Right);
+    assert!(visible_names(&app).contains(&"Log Archive".to_string()));
+    press(&mut app, KeyCode::Right);
+    assert_eq!(
+        selected_name(&app),
+        "Audit",
+        "→ on an open OU steps to its first child"
+    );
+
+    press(&mut app, KeyCode::Left);
+    assert_eq!(
+        selected_name(&app),
+        "Security",
+        "← on an account steps to its parent"
+    );
+    press(&mut app, KeyCode::Left);
+    assert!(!visible_names(&app).contains(&"Log Archive".to_string()));
+}
+
+#[test]
+fn enter_and_space_toggle() {
+    let mut app = loaded_app();
+    select(&mut app, "Workloads");
+    press(&mut app, KeyCode::Enter);
+    assert!(visible_names(&app).contains(&"Production".to_string()));
+    press(&mut app, KeyCode::Char(' '));
+    assert!(!visible_names(&app).contains(&"Production".to_string()));
+}
+
+#[test]
+fn the_filter_keeps_parents_and_esc_clears_it() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char('/'));
+    for c in "legacy".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(
+        visible_names(&app),
+        [
+            "Root",
+            "Workloads",
+            "Production",
+            "Northwind Legacy Production"
+        ]
+    );
+    assert_eq!(selected_name(&app), "Northwind Legacy Production");
+    assert_eq!(app.tree.match_count(), 1);
+
+    press(&mut app, KeyCode::Enter);
+    assert!(app.filter_input.is_none());
+    assert_eq!(app.tree.filter().unwrap().text(), "legacy");
+
+    press(&mut app, KeyCode::Esc);
+    assert!(app.tree.filter().is_none());
+    assert_eq!(
+        selected_name(&app),
+        "Northwind Legacy Production",
+        "the selection stays"
+    );
+}
+
+#[test]
+fn the_filter_matches_ids_and_emails() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char('/'));
+    for c in "482910375566".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(app.tree.match_count(), 1);
+    press(&mut app, KeyCode::Backspace);
+    for c in "x".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(app.tree.match_count(), 0);
+    assert!(visible_names(&app).is_empty());
+
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    for c in "amara.okafor+".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(selected_name(&app), "sandbox-amara-okafor");
+}
+
+#[test]
+fn page_keys_move_by_the_pane_height() {
+    let mut app = loaded_app();
+    select(&mut app, "Sandbox");
+    press(&mut app, KeyCode::Enter);
+    app.tree.page_height = 5;
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.tree.selected_row(), 5);
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.tree.selected_row(), app.tree.rows().len() - 1);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.tree.selected_row(), app.tree.rows().len() - 6);
+}
+
+#[test]
+fn p_fetches_the_policy_under_the_details_cursor_once() {
+    let mut app = loaded_app();
+    select(&mut app, "Security");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Details);
+    press(&mut app, KeyCode::Down);
+    let (policy_id, _) = app.listed_policies()[1].clone();
+
+    let effects = press(&mut app, KeyCode::Char('p'));
+    assert_eq!(
+        effects,
+        vec![Effect::Run(Job::DescribePolicy {
+            policy_id: policy_id.clone()
+        })]
+    );
+    assert!(matches!(app.overlay, Some(Overlay::PolicyDocument { .. })));
+    assert_eq!(app.documents.get(&policy_id), Some(&Document::Loading));
+
+    let policy = runtime().block_on(demo().describe_policy(&policy_id));
+    app.update(Event::Worker(WorkerEvent::PolicyDescribed {
+        policy_id: policy_id.clone(),
+        result: policy,
+    }));
+    assert!(matches!(
+        app.documents.get(&policy_id),
+        Some(Document::Loaded(_))
+    ));
+
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    let again = press(&mut app, KeyCode::Char('p'));
+    assert!(again.is_empty(), "a fetched document is not fetched again");
+}
+
+#[test]
+fn a_refresh_keeps_the_old_tree_until_the_new_one_is_complete() {
+    let mut app = loaded_app();
+    select(&mut app, "Security");
+    press(&mut app, KeyCode::Enter);
+    select(&mut app, "Log Archive");
+
+    let effects = press(&mut app, KeyCode::Char('r'));
+    let Some(Effect::Run(Job::Crawl { crawl })) = effects.first().cloned() else {
+        panic!("r starts a crawl: {effects:?}");
+    };
+    assert!(
+        press(&mut app, KeyCode::Char('r')).is_empty(),
+        "one refresh at a time"
+    );
+
+    let events = crawl_events();
+    for event in events.iter().take(3).cloned() {
+        app.update(Event::Worker(WorkerEvent::Crawl { crawl, event }));
+    }
+    assert_eq!(app.org.account_count(), 43, "the shown tree stays whole");
+    for event in events.into_iter().skip(3) {
+        app.update(Event::Worker(WorkerEvent::Crawl { crawl, event }));
+    }
+    app.update(Event::Worker(WorkerEvent::CrawlFinished {
+        crawl,
+        result: Ok(()),
+    }));
+    assert_eq!(
+        selected_name(&app),
+        "Log Archive",
+        "selection and expansion survive"
+    );
+}
+
+#[test]
+fn a_failed_first_crawl_says_why() {
+    let mut app = App::new("demo".into(), Arc::new(FixedClock::new(now())));
+    app.start();
+    let error = orgtop::provider::ProviderError::new(
+        "DescribeOrganization",
+        None,
+        orgtop::provider::ErrorKind::AccessDenied,
+        "AccessDeniedException",
+        "You don't have permissions to access this resource.",
+    );
+    app.update(Event::Worker(WorkerEvent::CrawlFinished {
+        crawl: 1,
+        result: Err(error),
+    }));
+    let shown = app.error.clone().unwrap();
+    assert!(
+        shown.contains("DescribeOrganization failed: AccessDeniedException"),
+        "{shown}"
+    );
+    assert!(shown.contains("IAM policy"), "{shown}");
+}
+
+#[test]
+fn q_and_ctrl_c_quit() {
+    let mut app = loaded_app();
+    assert_eq!(press(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(
+        app.update(Event::Key(ctrl_c)),
+        vec![Effect::Quit],
+        "even while typing"
+    );
+}

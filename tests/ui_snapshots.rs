@@ -1,0 +1,96 @@
+//! The console's screens, drawn on ratatui's TestBackend and compared with
+//! the snapshots under tests/snapshots. `cargo insta review` shows a change.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orgtop::app::{App, Event};
+use orgtop::clock::FixedClock;
+use orgtop::crawl;
+use orgtop::provider::demo::DemoProvider;
+use orgtop::ui::{self, Theme, UiState};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// The console on the demo organization, read an hour before "now".
+fn demo_app() -> App {
+    let now = Utc.with_ymd_and_hms(2026, 12, 4, 12, 0, 0).unwrap();
+    let demo = DemoProvider::northwind(Duration::ZERO).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let org = runtime.block_on(crawl::load(&demo)).unwrap();
+    let mut app = App::new("demo".into(), Arc::new(FixedClock::new(now)));
+    app.show(org, now - chrono::Duration::hours(1));
+    app
+}
+
+fn press(app: &mut App, codes: &[KeyCode]) {
+    for &code in codes {
+        app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, &[KeyCode::Char(c)]);
+    }
+}
+
+fn render(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut state = UiState::default();
+    terminal
+        .draw(|frame| ui::draw(frame, app, &Theme::default(), &mut state))
+        .unwrap();
+    app.tree.page_height = state.tree_height;
+    terminal.backend().to_string()
+}
+
+/// Security expanded, Log Archive selected.
+fn log_archive_selected() -> App {
+    let mut app = demo_app();
+    press(
+        &mut app,
+        &[KeyCode::Down, KeyCode::Down, KeyCode::Down, KeyCode::Enter],
+    );
+    press(&mut app, &[KeyCode::Down, KeyCode::Down]);
+    app
+}
+
+#[test]
+fn main_screen_at_120_by_40() {
+    let mut app = log_archive_selected();
+    insta::assert_snapshot!(render(&mut app, 120, 40));
+}
+
+#[test]
+fn main_screen_at_80_by_24() {
+    let mut app = log_archive_selected();
+    insta::assert_snapshot!(render(&mut app, 80, 24));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = demo_app();
+    press(&mut app, &[KeyCode::Char('?')]);
+    insta::assert_snapshot!(render(&mut app, 80, 24));
+}
+
+#[test]
+fn filtered_tree_keeps_parents_of_matches() {
+    let mut app = demo_app();
+    press(&mut app, &[KeyCode::Char('/')]);
+    type_text(&mut app, "staging");
+    press(&mut app, &[KeyCode::Enter]);
+    insta::assert_snapshot!(render(&mut app, 100, 30));
+}
+
+#[test]
+fn zoomed_details_pane() {
+    let mut app = log_archive_selected();
+    press(&mut app, &[KeyCode::Tab, KeyCode::Char('z')]);
+    insta::assert_snapshot!(render(&mut app, 80, 24));
+}
