@@ -8,6 +8,7 @@
 //! wires everything to the command line.
 
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -4,6 +4,7 @@
 //! a panic included.
 
 use std::io::{Stdout, stdout};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
 use crate::app::{App, Effect, Event};
+use crate::cache;
 use crate::clock::SharedClock;
 use crate::provider::Provider;
 use crate::ui::{self, Theme, UiState};
@@ -31,18 +33,38 @@ const AGE: Duration = Duration::from_secs(60);
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
+/// What the console runs on.
+pub struct Session {
+    pub provider: Arc<dyn Provider>,
+    pub limits: Limits,
+    pub clock: SharedClock,
+    /// Where the warm-start cache of this source lives, if anywhere.
+    pub cache_path: Option<PathBuf>,
+}
+
 /// Runs the console until the person quits.
-pub async fn run(
-    provider: Arc<dyn Provider>,
-    limits: Limits,
-    clock: SharedClock,
-) -> Result<()> {
+pub async fn run(session: Session) -> Result<()> {
     install_panic_hook();
     let (events_tx, mut events_rx) = mpsc::unbounded_channel();
-    let pool = WorkerPool::new(Arc::clone(&provider), limits, events_tx);
-    let mut app = App::new(provider.source(), clock);
+    let source = session.provider.source();
+    let pool = WorkerPool::new(Arc::clone(&session.provider), session.limits, events_tx);
+    let mut app = App::new(source.clone(), session.clock);
+    if let Some((org, read_at)) = session
+        .cache_path
+        .as_deref()
+        .and_then(|path| cache::load_tree(path, &source))
+    {
+        app.show_cached(org, read_at);
+    }
     let mut terminal = enter()?;
-    let outcome = event_loop(&mut terminal, &mut app, &pool, &mut events_rx).await;
+    let outcome = event_loop(
+        &mut terminal,
+        &mut app,
+        &pool,
+        &mut events_rx,
+        session.cache_path,
+    )
+    .await;
     pool.shutdown().await;
     leave()?;
     outcome
@@ -53,6 +75,7 @@ async fn event_loop(
     app: &mut App,
     pool: &WorkerPool,
     events_rx: &mut mpsc::UnboundedReceiver<WorkerEvent>,
+    cache_path: Option<PathBuf>,
 ) -> Result<()> {
     let theme = Theme::default();
     let mut ui_state = UiState::default();
@@ -67,6 +90,7 @@ async fn event_loop(
             match effect {
                 Effect::Quit => return Ok(()),
                 Effect::Run(job) => pool.spawn(job),
+                Effect::SaveTree => save_tree(app, cache_path.as_ref()),
             }
         }
         if dirty {
@@ -98,6 +122,20 @@ async fn event_loop(
         pending.extend(app.update(event));
         dirty = true;
     }
+}
+
+/// Writes the cache off the UI thread; a failure costs only the warm start.
+fn save_tree(app: &App, path: Option<&PathBuf>) {
+    let (Some(path), Some(read_at)) = (path.cloned(), app.last_refresh) else {
+        return;
+    };
+    let org = app.org.clone();
+    let source = app.source.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(error) = cache::store_tree(&path, &source, org, read_at) {
+            tracing::warn!(path = %path.display(), %error, "could not keep the cache");
+        }
+    });
 }
 
 fn enter() -> Result<Term> {

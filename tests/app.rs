@@ -313,3 +313,26 @@ fn q_and_ctrl_c_quit() {
         "even while typing"
     );
 }
+
+#[test]
+fn a_cached_tree_shows_at_once_and_a_complete_crawl_replaces_and_saves_it() {
+    let org = runtime().block_on(crawl::load(&demo())).unwrap();
+    let mut app = App::new("demo".into(), Arc::new(FixedClock::new(now())));
+    app.show_cached(org, now() - chrono::Duration::hours(5));
+    assert!(app.from_cache);
+    assert_eq!(app.org.account_count(), 43);
+
+    let Some(Effect::Run(Job::Crawl { crawl })) = app.start().first().cloned() else {
+        panic!("the start refreshes the cached tree");
+    };
+    for event in crawl_events() {
+        app.update(Event::Worker(WorkerEvent::Crawl { crawl, event }));
+    }
+    let effects = app.update(Event::Worker(WorkerEvent::CrawlFinished {
+        crawl,
+        result: Ok(()),
+    }));
+    assert_eq!(effects, vec![Effect::SaveTree]);
+    assert!(!app.from_cache);
+    assert_eq!(app.last_refresh, Some(now()));
+}

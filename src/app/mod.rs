@@ -34,6 +34,8 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Run(Job),
+    /// Keep the organization just read as the next start's warm cache.
+    SaveTree,
     Quit,
 }
 
@@ -85,6 +87,9 @@ pub struct App {
     pub tree: TreeView,
     pub loading: Option<Loading>,
     pub last_refresh: Option<DateTime<Utc>>,
+    /// Whether the tree on screen came from the cache and is not yet
+    /// confirmed by a crawl.
+    pub from_cache: bool,
     pub focus: Pane,
     pub zoomed: bool,
     pub overlay: Option<Overlay>,
@@ -113,6 +118,7 @@ impl App {
             tree: TreeView::default(),
             loading: None,
             last_refresh: None,
+            from_cache: false,
             focus: Pane::Tree,
             zoomed: false,
             overlay: None,
@@ -140,6 +146,13 @@ impl App {
     /// The effects that start the console: the first crawl.
     pub fn start(&mut self) -> Vec<Effect> {
         self.begin_crawl()
+    }
+
+    /// Shows a cached organization read at `read_at`, marked as cached
+    /// until the next crawl completes.
+    pub fn show_cached(&mut self, org: Org, read_at: DateTime<Utc>) {
+        self.show(org, read_at);
+        self.from_cache = true;
     }
 
     /// Shows an organization that is already complete, as a warm start or a
@@ -190,10 +203,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Event::Worker(event) => {
-                self.on_worker(event);
-                Vec::new()
-            }
+            Event::Worker(event) => self.on_worker(event),
         }
     }
 
@@ -217,11 +227,11 @@ impl App {
         vec![Effect::Run(Job::Crawl { crawl })]
     }
 
-    fn on_worker(&mut self, event: WorkerEvent) {
+    fn on_worker(&mut self, event: WorkerEvent) -> Vec<Effect> {
         match event {
             WorkerEvent::Crawl { crawl, event } => self.on_crawl_event(crawl, event),
             WorkerEvent::CrawlFinished { crawl, result } => {
-                self.on_crawl_finished(crawl, result)
+                return self.on_crawl_finished(crawl, result);
             }
             WorkerEvent::PolicyDescribed { policy_id, result } => {
                 self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
@@ -232,6 +242,7 @@ impl App {
                 self.documents.insert(policy_id, document);
             }
         }
+        Vec::new()
     }
 
     fn on_crawl_event(&mut self, crawl: u64, event: crawl::CrawlEvent) {
@@ -260,13 +271,13 @@ impl App {
         &mut self,
         crawl: u64,
         result: Result<(), crate::provider::ProviderError>,
-    ) {
+    ) -> Vec<Effect> {
         if self.loading.as_ref().is_none_or(|l| l.crawl != crawl) {
-            return;
+            return Vec::new();
         }
         self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
         let Some(loading) = self.loading.take() else {
-            return;
+            return Vec::new();
         };
         match result {
             Ok(()) => {
@@ -275,12 +286,20 @@ impl App {
                     self.tree.rebuild(&self.org);
                 }
                 self.last_refresh = Some(self.now());
-                self.message = (loading.failures > 0).then(|| {
-                    format!("{} listings failed: see the marked nodes", loading.failures)
-                });
+                self.from_cache = false;
+                if loading.failures > 0 {
+                    self.message = Some(format!(
+                        "{} listings failed: see the nodes marked !",
+                        loading.failures
+                    ));
+                    // A partial tree is not a warm start worth keeping.
+                    return Vec::new();
+                }
+                vec![Effect::SaveTree]
             }
             Err(error) => {
                 self.error = Some(format!("{error}. {}", capitalized(error.hint())));
+                Vec::new()
             }
         }
     }

@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::cache;
 use crate::clock::SystemClock;
 use crate::config::{self, Config, Dirs};
 use crate::provider::Provider;
 use crate::provider::demo::DemoProvider;
+use crate::tui::Session;
 use crate::worker::Limits;
 
 /// A terminal operations console for AWS Organizations governed by AWS
@@ -93,7 +95,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Some(Command::Tree { format }) => {
                 tree::print(provider.as_ref(), format).await
             }
-            None => console(provider, &config).await,
+            None => console(provider, &config, &dirs).await,
         }
     })
 }
@@ -120,11 +122,20 @@ fn provider(cli: &Cli, config: &Config) -> Result<Arc<dyn Provider>, String> {
         .into())
 }
 
-async fn console(provider: Arc<dyn Provider>, config: &Config) -> Result<(), String> {
-    let limits = Limits {
-        organizations: config.crawl.concurrency,
+async fn console(
+    provider: Arc<dyn Provider>,
+    config: &Config,
+    dirs: &Dirs,
+) -> Result<(), String> {
+    let session = Session {
+        limits: Limits {
+            organizations: config.crawl.concurrency,
+        },
+        clock: Arc::new(SystemClock),
+        cache_path: Some(cache::tree_path(&dirs.cache, &provider.source())),
+        provider,
     };
-    crate::tui::run(provider, limits, Arc::new(SystemClock))
+    crate::tui::run(session)
         .await
         .map_err(|e| format!("the console stopped: {e}"))
 }

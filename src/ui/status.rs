@@ -28,10 +28,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match app.last_refresh {
         Some(at) => {
             let ago = age(app.now(), at);
-            parts.push(if narrow {
-                ago
+            let word = if app.from_cache {
+                "cached"
             } else {
-                format!("refreshed {ago}")
+                "refreshed"
+            };
+            parts.push(match (narrow, app.from_cache) {
+                (true, false) => ago,
+                _ => format!("{word} {ago}"),
             });
         }
         None => parts.push("not read yet".into()),

@@ -1,0 +1,146 @@
+//! Warm start: the last complete crawl of each source is kept in the cache
+//! directory, so the next start shows it at once and refreshes behind it.
+//! A cache file that cannot be read, or was written by another version, is
+//! ignored with a warning in the log: it is only ever a head start.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::Org;
+
+/// Bumped whenever the cached shape of [`Org`] changes.
+const FORMAT: u32 = 1;
+
+/// A cached crawl, as written to disk.
+#[derive(Debug, Serialize, Deserialize)]
+struct CachedTree {
+    format: u32,
+    version: String,
+    source: String,
+    read_at: DateTime<Utc>,
+    org: Org,
+}
+
+/// The cache file for `source` in `dir`: one file per source, its name made
+/// of the source's letters and digits.
+pub fn tree_path(dir: &Path, source: &str) -> PathBuf {
+    let name: String = source
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    dir.join(format!("tree-{name}.json"))
+}
+
+/// The organization last read from `source` and when, if a usable cache
+/// file exists.
+pub fn load_tree(path: &Path, source: &str) -> Option<(Org, DateTime<Utc>)> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "cache unreadable, ignored");
+            return None;
+        }
+    };
+    let cached: CachedTree = match serde_json::from_str(&text) {
+        Ok(cached) => cached,
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "cache corrupt, ignored");
+            return None;
+        }
+    };
+    if cached.format != FORMAT || cached.version != env!("CARGO_PKG_VERSION") {
+        tracing::warn!(path = %path.display(), version = cached.version, "cache from another version, ignored");
+        return None;
+    }
+    if cached.source != source {
+        tracing::warn!(path = %path.display(), "cache of another source, ignored");
+        return None;
+    }
+    Some((cached.org, cached.read_at))
+}
+
+/// Writes `org` as the cache of `source`, through a temporary file so a
+/// crash mid-write never leaves a half file behind.
+pub fn store_tree(
+    path: &Path,
+    source: &str,
+    org: Org,
+    read_at: DateTime<Utc>,
+) -> std::io::Result<()> {
+    let cached = CachedTree {
+        format: FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        source: source.to_string(),
+        read_at,
+        org,
+    };
+    let text = serde_json::to_string(&cached).map_err(std::io::Error::other)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = path.with_extension("json.partial");
+    std::fs::write(&partial, text)?;
+    std::fs::rename(&partial, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Root;
+
+    fn small_org() -> Org {
+        let mut org = Org::new();
+        org.add_root(Root {
+            id: "r-ab12".into(),
+            arn: String::new(),
+            name: "Root".into(),
+        })
+        .unwrap();
+        org
+    }
+
+    #[test]
+    fn a_stored_tree_loads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = tree_path(dir.path(), "demo");
+        let at = Utc::now();
+        store_tree(&path, "demo", small_org(), at).unwrap();
+        let (org, read_at) = load_tree(&path, "demo").unwrap();
+        assert_eq!(org, small_org());
+        assert_eq!(read_at, at);
+    }
+
+    #[test]
+    fn a_corrupt_or_foreign_cache_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = tree_path(dir.path(), "demo");
+        std::fs::write(&path, "{ not json").unwrap();
+        assert!(load_tree(&path, "demo").is_none());
+
+        store_tree(&path, "demo", small_org(), Utc::now()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let old = text.replace(env!("CARGO_PKG_VERSION"), "0.0.0-old");
+        std::fs::write(&path, old).unwrap();
+        assert!(load_tree(&path, "demo").is_none());
+        assert!(load_tree(&tree_path(dir.path(), "other"), "other").is_none());
+    }
+
+    #[test]
+    fn each_source_has_its_own_file() {
+        let dir = Path::new("/cache");
+        assert_ne!(
+            tree_path(dir, "demo"),
+            tree_path(dir, "profile prod, us-east-1")
+        );
+        assert_eq!(tree_path(dir, "demo"), Path::new("/cache/tree-demo.json"));
+    }
+}
