@@ -1,6 +1,8 @@
 //! Pure data and rules: the organization and how to search it. No I/O, no
 //! async; most of orgtop's logic and tests live here.
 
+pub mod control_tower;
+pub mod drift;
 pub mod filter;
 pub mod org;
 pub mod records;

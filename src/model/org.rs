@@ -99,6 +99,11 @@ pub struct Org {
     policy_by_id: HashMap<String, usize>,
     /// Target id to the ids of the policies attached to it, in arrival order.
     attachments: HashMap<String, Vec<String>>,
+    /// Policy documents read so far, by policy id.
+    policy_contents: HashMap<String, String>,
+    /// The service principals with trusted access to the organization, once
+    /// read (`ListAWSServiceAccessForOrganization`).
+    pub trusted_services: Option<Vec<String>>,
     account_count: usize,
 }
 
@@ -188,6 +193,16 @@ impl Org {
         if !attached.iter().any(|id| id == policy_id) {
             attached.push(policy_id.to_string());
         }
+    }
+
+    /// Records the document of policy `policy_id`.
+    pub fn set_policy_content(&mut self, policy_id: &str, content: String) {
+        self.policy_contents.insert(policy_id.to_string(), content);
+    }
+
+    /// The document of policy `policy_id`, if it has been read.
+    pub fn policy_content(&self, policy_id: &str) -> Option<&str> {
+        self.policy_contents.get(policy_id).map(String::as_str)
     }
 
     /// Marks the node `id` as partly unread, with the reason.

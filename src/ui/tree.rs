@@ -19,14 +19,14 @@ struct Columns {
 }
 
 impl Columns {
-    const STATE: usize = 11;
-    const SCPS: usize = 7;
+    const STATE: usize = 10;
+    const SCPS: usize = 6;
     const ID: usize = 17;
 
     /// The columns that leave the name at least 18 columns: the account
     /// state stays longest, then the SCP count, then the id.
     fn for_width(width: usize) -> Self {
-        let room = |extra: usize| width >= 18 + extra;
+        let room = |extra: usize| width >= 19 + extra;
         Self {
             state: room(Self::STATE),
             scps: room(Self::STATE + Self::SCPS),
@@ -138,12 +138,19 @@ fn line<'a>(
     };
     let indent = "  ".repeat(row.depth as usize);
     let failure = if node.failure.is_some() { " !" } else { "" };
+    // The gutter marks the selection in a way that survives without colour
+    // and in a plain text capture.
+    let gutter = if chosen { "›" } else { " " };
     let name_width = width.saturating_sub(
-        columns.width() + indent.len() + marker.chars().count() + failure.len(),
+        columns.width() + 1 + indent.len() + marker.chars().count() + failure.len(),
     );
     let name = fit(&node.name, name_width);
 
-    let mut spans = vec![Span::raw(indent), Span::styled(marker, theme.get("badge"))];
+    let mut spans = vec![
+        Span::raw(gutter),
+        Span::raw(indent),
+        Span::styled(marker, theme.get("badge")),
+    ];
     spans.extend(name_spans(app, &name, row, theme));
     spans.push(Span::styled(failure, theme.get("failure")));
     let used: usize = spans.iter().map(|s| s.width()).sum();
@@ -201,14 +208,14 @@ fn badges<'a>(org: &Org, row: &Row, columns: &Columns, theme: &Theme) -> Vec<Spa
             Some(account) => state_badge(account.state, theme),
             None => (format!("{} acct", node.accounts_below), theme.get("badge")),
         };
-        spans.push(Span::styled(format!("{text:>10} "), style));
+        spans.push(Span::styled(format!("{text:>9} "), style));
     }
     if columns.scps {
         let count = org
             .attached(&node.id, PolicyType::ServiceControlPolicy)
             .len();
         spans.push(Span::styled(
-            format!("{:>6} ", format!("{count} SCP")),
+            format!("{:>5} ", format!("{count} SCP")),
             theme.get("badge"),
         ));
     }
@@ -248,7 +255,7 @@ mod tests {
         assert!(wide.state && wide.scps && wide.id);
         let medium = Columns::for_width(40);
         assert!(medium.state && medium.scps && !medium.id);
-        let narrow = Columns::for_width(30);
+        let narrow = Columns::for_width(31);
         assert!(narrow.state && !narrow.scps && !narrow.id);
     }
 }
