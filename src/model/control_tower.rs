@@ -113,7 +113,7 @@ pub struct ControlTowerState {
 /// Whether Control Tower's data could be read, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ControlTower {
-    Available(ControlTowerState),
+    Available(Box<ControlTowerState>),
     Unavailable { reason: String },
 }
 
