@@ -12,7 +12,8 @@ use color_eyre::eyre::Result;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+    enable_raw_mode,
 };
 use futures::StreamExt;
 use ratatui::Terminal;
@@ -56,7 +57,13 @@ pub async fn run(session: Session) -> Result<()> {
     {
         app.show_cached(org, read_at);
     }
-    let mut terminal = enter()?;
+    let mut terminal = match enter() {
+        Ok(terminal) => terminal,
+        Err(error) => {
+            let _ = leave();
+            return Err(error);
+        }
+    };
     let outcome = event_loop(
         &mut terminal,
         &mut app,
@@ -138,12 +145,15 @@ fn save_tree(app: &App, path: Option<&PathBuf>) {
     });
 }
 
+/// Takes over the terminal. The screen is cleared by an escape sequence
+/// rather than `Terminal::clear`, which asks the terminal for the cursor
+/// position and waits for an answer a slow link or a bare terminal may
+/// never send.
 fn enter() -> Result<Term> {
     enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen)?;
+    execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
     let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     terminal.hide_cursor()?;
-    terminal.clear()?;
     Ok(terminal)
 }
 
