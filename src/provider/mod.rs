@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
-    PolicyType, Root,
+    PolicyType, Root, Tag,
 };
 
 pub use error::{ErrorKind, ProviderError};
@@ -93,4 +93,13 @@ pub trait Provider: Send + Sync {
 
     /// `DescribePolicy`: the policy with its document.
     async fn describe_policy(&self, policy_id: &str) -> Result<Policy>;
+
+    /// `ListTagsForResource`: the tags of a root, organizational unit,
+    /// account or policy. Asked for the selected node only, never for every
+    /// account up front.
+    async fn list_tags_for_resource(
+        &self,
+        resource_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<Tag>>;
 }
