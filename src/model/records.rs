@@ -88,6 +88,8 @@ impl AccountState {
 pub enum JoinedMethod {
     Invited,
     Created,
+    /// A method newer than this version of orgtop.
+    Unknown,
 }
 
 impl JoinedMethod {
@@ -96,6 +98,7 @@ impl JoinedMethod {
         match self {
             Self::Invited => "INVITED",
             Self::Created => "CREATED",
+            Self::Unknown => "UNKNOWN",
         }
     }
 }
