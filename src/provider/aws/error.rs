@@ -4,7 +4,7 @@
 use std::error::Error as StdError;
 
 use aws_credential_types::provider::error::CredentialsError;
-use aws_sdk_organizations::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_organizations::error::{ProvideErrorMetadata, SdkError};
 
 use crate::provider::{ErrorKind, ProviderError};
 
@@ -55,7 +55,7 @@ fn classify<E>(error: &SdkError<E>) -> (ErrorKind, String, String)
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
-    let details = DisplayErrorContext(error).to_string();
+    let details = chain(error);
     match error {
         SdkError::ServiceError(context) => {
             let status = context.raw().status().as_u16();
@@ -74,8 +74,10 @@ where
         SdkError::DispatchFailure(_) => {
             (ErrorKind::Network, "DispatchFailure".into(), details)
         }
-        SdkError::ResponseError(_) => {
-            let message = format!("the answer could not be read: {details}");
+        SdkError::ResponseError(context) => {
+            let status = context.raw().status().as_u16();
+            let reason = error.source().map(chain).unwrap_or_default();
+            let message = format!("HTTP {status} is not an AWS answer: {reason}");
             (ErrorKind::Unavailable, "ResponseError".into(), message)
         }
         _ => (ErrorKind::Other, "SdkError".into(), details),
@@ -131,6 +133,21 @@ fn kind_of_code(code: &str) -> ErrorKind {
         code if code.ends_with("NotFoundException") => ErrorKind::NotFound,
         _ => ErrorKind::Other,
     }
+}
+
+/// `error` and its sources, each said once: the SDK's wrappers often
+/// repeat what they wrap.
+fn chain(error: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(current) = next {
+        let part = current.to_string();
+        if !parts.iter().any(|seen| seen.contains(&part)) {
+            parts.push(part);
+        }
+        next = current.source();
+    }
+    parts.join(": ")
 }
 
 /// Whether `T` is somewhere in `error`'s chain of sources.
