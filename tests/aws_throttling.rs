@@ -85,7 +85,7 @@ impl Rules {
         O: Clone + Debug + Send + Sync + 'static,
         E: Debug + Send + Sync + std::error::Error + 'static,
     {
-        let throttled = self.rules.len() % 3 == 0;
+        let throttled = self.rules.len().is_multiple_of(3);
         self.throttled += usize::from(throttled);
         self.rules.push(answer(rule, output, throttled));
     }

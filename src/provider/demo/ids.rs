@@ -16,7 +16,7 @@ fn base36(mut seed: u64, len: usize) -> String {
     (0..len)
         .map(|_| {
             let c = ALPHABET[(seed % 36) as usize] as char;
-            seed = seed / 36 ^ seed.rotate_left(17);
+            seed = (seed / 36) ^ seed.rotate_left(17);
             c
         })
         .collect()

@@ -172,7 +172,7 @@ impl Provider for DemoProvider {
         let operation = "ListRoots";
         self.call(operation).await?;
         self.read(operation, |state| {
-            page(operation, "roots", &[state.root.clone()], next_token)
+            page(operation, "roots", std::slice::from_ref(&state.root), next_token)
         })
     }
 
