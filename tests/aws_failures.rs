@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::thread;
 
+use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use orgtop::provider::aws::{self, AwsProvider, AwsSettings};
 use orgtop::provider::{ErrorKind, Provider};
@@ -87,9 +88,16 @@ async fn an_sso_profile_without_a_token_asks_for_aws_sso_login_with_its_name() {
         profile: Some("northwind-audit".into()),
         ..impatient(&format!("http://127.0.0.1:{port}"))
     };
-    let loader =
-        aws::config_loader(&settings).profile_files(sso_profile("northwind-audit"));
-    let sdk = loader.load().await;
+    // The profile's own credential provider, so that credentials in the
+    // environment, which the default chain would try first, stay out.
+    let credentials = ProfileFileCredentialsProvider::builder()
+        .profile_files(sso_profile("northwind-audit"))
+        .profile_name("northwind-audit")
+        .build();
+    let sdk = aws::config_loader(&settings)
+        .credentials_provider(credentials)
+        .load()
+        .await;
     let client = aws_sdk_organizations::Client::from_conf(
         aws::organizations_config(&sdk, &settings).build(),
     );
