@@ -71,6 +71,10 @@ fn main() {
         fixture.runtime.block_on(count("moto", provider.clone()));
     }
     divan::main();
+    // The fixture is static and never dropped: stop moto here.
+    if let Some((moto, _)) = &fixture.moto {
+        moto.stop();
+    }
 }
 
 fn describe(state: &DemoState) -> String {

@@ -6,6 +6,7 @@
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long moto may take to start listening; it usually needs well under
@@ -14,7 +15,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A running `moto_server` on a free loopback port.
 pub struct Moto {
-    child: Child,
+    child: Mutex<Child>,
     address: SocketAddr,
 }
 
@@ -41,9 +42,10 @@ impl Moto {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("{} did not start: {e}", program.display()))?;
-        let mut moto = Self {
-            child,
-            address: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let moto = Self {
+            child: Mutex::new(child),
+            address,
         };
         moto.wait_until_listening()?;
         Ok(moto)
@@ -54,10 +56,19 @@ impl Moto {
         format!("http://{}", self.address)
     }
 
-    fn wait_until_listening(&mut self) -> Result<(), String> {
+    /// Stops the server; a static one, which is never dropped, needs this.
+    pub fn stop(&self) {
+        if let Ok(mut child) = self.child.lock() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn wait_until_listening(&self) -> Result<(), String> {
         let started = Instant::now();
         while started.elapsed() < START_TIMEOUT {
-            if let Ok(Some(status)) = self.child.try_wait() {
+            let exited = self.child.lock().map(|mut c| c.try_wait());
+            if let Ok(Ok(Some(status))) = exited {
                 return Err(format!("moto_server exited at start: {status}"));
             }
             if TcpStream::connect_timeout(&self.address, Duration::from_millis(200))
@@ -76,8 +87,7 @@ impl Moto {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 
