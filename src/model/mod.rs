@@ -11,5 +11,5 @@ pub use filter::Filter;
 pub use org::{AppliedPolicy, Node, NodeIdx, NodeKind, Org, OrgError};
 pub use records::{
     Account, AccountState, JoinedMethod, Organization, OrganizationalUnit, Policy,
-    PolicySummary, PolicyTarget, PolicyType, Root, TargetType,
+    PolicySummary, PolicyTarget, PolicyType, Root, Tag, TargetType,
 };

@@ -52,6 +52,8 @@ pub enum AccountState {
     Suspended,
     PendingClosure,
     Closed,
+    /// A state newer than this version of orgtop; shown, never guessed at.
+    Unknown,
 }
 
 impl AccountState {
@@ -63,6 +65,7 @@ impl AccountState {
             Self::Suspended => "SUSPENDED",
             Self::PendingClosure => "PENDING_CLOSURE",
             Self::Closed => "CLOSED",
+            Self::Unknown => "UNKNOWN",
         }
     }
 
@@ -85,6 +88,8 @@ impl AccountState {
 pub enum JoinedMethod {
     Invited,
     Created,
+    /// A method newer than this version of orgtop.
+    Unknown,
 }
 
 impl JoinedMethod {
@@ -93,6 +98,7 @@ impl JoinedMethod {
         match self {
             Self::Invited => "INVITED",
             Self::Created => "CREATED",
+            Self::Unknown => "UNKNOWN",
         }
     }
 }
@@ -159,4 +165,12 @@ pub struct PolicyTarget {
     pub arn: String,
     pub name: String,
     pub target_type: TargetType,
+}
+
+/// A tag on a root, organizational unit, account or policy
+/// (`ListTagsForResource`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
 }

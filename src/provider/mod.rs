@@ -3,6 +3,7 @@
 //! built-in demo organization both implement it, so everything above this
 //! layer runs the same on either.
 
+pub mod aws;
 pub mod demo;
 mod error;
 
@@ -10,7 +11,7 @@ use async_trait::async_trait;
 
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
-    PolicyType, Root,
+    PolicyType, Root, Tag,
 };
 
 pub use error::{ErrorKind, ProviderError};
@@ -96,4 +97,13 @@ pub trait Provider: Send + Sync {
 
     /// `DescribePolicy`: the policy with its document.
     async fn describe_policy(&self, policy_id: &str) -> Result<Policy>;
+
+    /// `ListTagsForResource`: the tags of a root, organizational unit,
+    /// account or policy. Asked for the selected node only, never for every
+    /// account up front.
+    async fn list_tags_for_resource(
+        &self,
+        resource_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<Tag>>;
 }

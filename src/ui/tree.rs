@@ -233,6 +233,7 @@ fn state_badge(state: AccountState, theme: &Theme) -> (String, Style) {
         AccountState::PendingClosure => ("closing", "state_warning"),
         AccountState::Suspended => ("SUSPENDED", "state_bad"),
         AccountState::Closed => ("CLOSED", "state_bad"),
+        AccountState::Unknown => ("unknown", "state_warning"),
     };
     (text.to_string(), theme.get(role))
 }

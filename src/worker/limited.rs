@@ -11,7 +11,7 @@ use tokio::sync::Semaphore;
 
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
-    PolicyType, Root,
+    PolicyType, Root, Tag,
 };
 use crate::provider::{ErrorKind, Page, Provider, ProviderError, Result, Service};
 
@@ -170,5 +170,15 @@ impl Provider for Limited {
             self.inner.describe_policy(policy_id),
         )
         .await
+    }
+
+    async fn list_tags_for_resource(
+        &self,
+        resource_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<Tag>> {
+        let call = self.inner.list_tags_for_resource(resource_id, next_token);
+        self.limited(ORGS, "ListTagsForResource", resource_id, call)
+            .await
     }
 }

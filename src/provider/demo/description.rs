@@ -1,7 +1,7 @@
 //! Reads the demo organization from `organization.toml`, the one place that
 //! describes it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -48,6 +48,8 @@ struct UnitEntry {
     path: String,
     #[serde(default)]
     policies: Vec<String>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +68,8 @@ struct AccountEntry {
     state: AccountState,
     #[serde(default)]
     policies: Vec<String>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
 }
 
 fn created() -> JoinedMethod {
@@ -147,6 +151,7 @@ fn build(description: Description) -> Result<DemoState, String> {
         state.add_account(&parent, account(entry, id.clone()));
         attach_by_name(&mut state, &policy_ids, everywhere, &id)?;
         attach_by_name(&mut state, &policy_ids, &entry.policies, &id)?;
+        tag(&mut state, &id, &entry.tags);
     }
     Ok(state)
 }
@@ -199,6 +204,7 @@ fn add_units<'a>(
         state.add_unit(&parent, id.clone(), name);
         attach_by_name(state, policy_ids, everywhere, &id)?;
         attach_by_name(state, policy_ids, &entry.policies, &id)?;
+        tag(state, &id, &entry.tags);
         unit_ids.insert(&entry.path, id);
     }
     Ok(unit_ids)
@@ -217,6 +223,12 @@ fn attach_by_name(
         state.attach(id, target_id);
     }
     Ok(())
+}
+
+fn tag(state: &mut DemoState, resource_id: &str, tags: &BTreeMap<String, String>) {
+    for (key, value) in tags {
+        state.tag(resource_id, key, value);
+    }
 }
 
 fn account(entry: &AccountEntry, id: String) -> Account {

@@ -1,6 +1,8 @@
 //! Organizations of any size, shaped like a real one, for benchmarks and
-//! load tests: workload OUs of 25 accounts under a few top-level OUs, nested
-//! three deep, with a handful of SCPs attached at every level.
+//! load tests: workload OUs of 11 accounts, ten under each top-level OU,
+//! nested three deep, with a handful of SCPs attached at every level. 1,000
+//! accounts make about 100 OUs, the proportion of the benchmark's
+//! organization.
 
 use chrono::{TimeZone, Utc};
 
@@ -11,7 +13,7 @@ use crate::model::{
 };
 
 /// Accounts in each generated leaf OU.
-const ACCOUNTS_PER_UNIT: usize = 25;
+const ACCOUNTS_PER_UNIT: usize = 11;
 /// Leaf OUs under each middle OU.
 const UNITS_PER_GROUP: usize = 10;
 

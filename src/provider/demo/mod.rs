@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use super::{ErrorKind, Page, Provider, ProviderError, Result};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
-    PolicyType, Root, TargetType,
+    PolicyType, Root, Tag, TargetType,
 };
 
 pub use description::northwind as northwind_state;
@@ -138,6 +138,16 @@ fn policy_not_found(operation: &'static str, policy_id: &str) -> ProviderError {
         ErrorKind::NotFound,
         "PolicyNotFoundException",
         "We can't find a policy with the PolicyId that you specified.",
+    )
+}
+
+fn target_not_found(operation: &'static str, target_id: &str) -> ProviderError {
+    ProviderError::new(
+        operation,
+        Some(target_id),
+        ErrorKind::NotFound,
+        "TargetNotFoundException",
+        "We can't find a root, OU, account, or policy with the TargetId that you specified.",
     )
 }
 
@@ -322,6 +332,26 @@ impl Provider for DemoProvider {
                 .ok_or_else(|| policy_not_found(operation, policy_id))
         })
     }
+
+    async fn list_tags_for_resource(
+        &self,
+        resource_id: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<Tag>> {
+        let operation = "ListTagsForResource";
+        self.call(operation).await?;
+        self.read(operation, |state| {
+            if !state.is_target(resource_id) && state.policy(resource_id).is_none() {
+                return Err(target_not_found(operation, resource_id));
+            }
+            let tags = state
+                .tags
+                .get(resource_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            page(operation, &format!("tags/{resource_id}"), tags, next_token)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -374,6 +404,33 @@ mod tests {
 
         let policy = demo.describe_policy("p-00000000").await;
         assert_eq!(policy.unwrap_err().code, "PolicyNotFoundException");
+    }
+
+    #[tokio::test]
+    async fn tags_come_from_the_description_and_untagged_nodes_have_none() {
+        let demo = provider();
+        let root = demo.list_roots(None).await.unwrap().items[0].id.clone();
+        let units = demo
+            .list_organizational_units_for_parent(&root, None)
+            .await
+            .unwrap();
+        let sandbox = units
+            .items
+            .iter()
+            .find(|u| u.name == "Sandbox")
+            .unwrap()
+            .id
+            .clone();
+
+        let tags = demo.list_tags_for_resource(&sandbox, None).await.unwrap();
+        let cost_center = tags.items.iter().find(|t| t.key == "CostCenter").unwrap();
+        assert_eq!(cost_center.value, "CC-4100 Engineering");
+        assert_eq!(tags.next_token, None);
+
+        let untagged = demo.list_tags_for_resource(&root, None).await.unwrap();
+        assert!(untagged.items.is_empty());
+        let missing = demo.list_tags_for_resource("123456789012", None).await;
+        assert_eq!(missing.unwrap_err().code, "TargetNotFoundException");
     }
 
     #[tokio::test]

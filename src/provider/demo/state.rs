@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyType, Root,
+    Tag,
 };
 
 /// An organization in memory.
@@ -22,6 +23,8 @@ pub struct DemoState {
     pub policies: Vec<Policy>,
     /// Policy id to target ids, in attachment order.
     pub targets_of: HashMap<String, Vec<String>>,
+    /// Resource id to its tags, by key.
+    pub tags: HashMap<String, Vec<Tag>>,
 }
 
 impl DemoState {
@@ -44,6 +47,7 @@ impl DemoState {
             children: HashMap::new(),
             policies: Vec::new(),
             targets_of: HashMap::new(),
+            tags: HashMap::new(),
         }
     }
 
@@ -96,6 +100,17 @@ impl DemoState {
         if !targets.iter().any(|t| t == target_id) {
             targets.push(target_id.to_string());
         }
+    }
+
+    /// Sets the tag `key` of the resource `resource_id` to `value`.
+    pub fn tag(&mut self, resource_id: &str, key: &str, value: &str) {
+        let tags = self.tags.entry(resource_id.to_string()).or_default();
+        tags.retain(|t| t.key != key);
+        tags.push(Tag {
+            key: key.to_string(),
+            value: value.to_string(),
+        });
+        tags.sort_by(|a, b| a.key.cmp(&b.key));
     }
 
     /// The policy with id `id`.
