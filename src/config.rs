@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::provider::aws::AwsSettings;
 use thiserror::Error;
 
 /// Every setting orgtop reads from its file.
@@ -14,7 +16,7 @@ use thiserror::Error;
 pub struct Config {
     pub log: LogSettings,
     pub demo: DemoSettings,
-    pub crawl: CrawlSettings,
+    pub aws: AwsSettings,
 }
 
 /// `[log]`: the log file's detail.
@@ -45,20 +47,6 @@ pub struct DemoSettings {
 impl Default for DemoSettings {
     fn default() -> Self {
         Self { latency_ms: 8 }
-    }
-}
-
-/// `[crawl]`: how hard orgtop reads the organization.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CrawlSettings {
-    /// Organizations calls in flight at once.
-    pub concurrency: usize,
-}
-
-impl Default for CrawlSettings {
-    fn default() -> Self {
-        Self { concurrency: 4 }
     }
 }
 

@@ -93,14 +93,19 @@ fn the_tree_fills_in_while_the_crawl_runs() {
     for event in events.into_iter().skip(half) {
         app.update(Event::Worker(WorkerEvent::Crawl { crawl: 1, event }));
     }
-    app.update(Event::Worker(WorkerEvent::CrawlFinished {
+    let effects = app.update(Event::Worker(WorkerEvent::CrawlFinished {
         crawl: 1,
         result: Ok(()),
     }));
     assert_eq!(app.org.account_count(), 43);
     assert_eq!(app.last_refresh, Some(now()));
-    assert_eq!(app.jobs_in_flight(), 0);
     assert!(app.loading.is_none());
+    let root = app.org.node(app.org.root().unwrap()).id.clone();
+    assert!(
+        effects.contains(&Effect::Run(Job::ListTags { resource_id: root })),
+        "once the tree is read, the selected root's tags are fetched: {effects:?}"
+    );
+    assert_eq!(app.jobs_in_flight(), 1, "only the tags are still in flight");
 }
 
 #[test]
@@ -335,4 +340,40 @@ fn a_cached_tree_shows_at_once_and_a_complete_crawl_replaces_and_saves_it() {
     assert_eq!(effects, vec![Effect::SaveTree]);
     assert!(!app.from_cache);
     assert_eq!(app.last_refresh, Some(now()));
+}
+
+#[test]
+fn tags_are_fetched_once_when_a_node_is_first_selected() {
+    let mut app = loaded_app();
+    select(&mut app, "Sandbox");
+    let sandbox = app.org.node(app.selected().unwrap()).id.clone();
+    assert_eq!(app.tags.get(&sandbox), Some(&orgtop::app::Tags::Loading));
+
+    let effects = press(&mut app, KeyCode::Down);
+    let asked: Vec<&Effect> = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Run(Job::ListTags { .. })))
+        .collect();
+    assert_eq!(
+        asked.len(),
+        1,
+        "one fetch for the newly selected node: {effects:?}"
+    );
+
+    let effects = press(&mut app, KeyCode::Up);
+    assert!(
+        effects.is_empty(),
+        "Sandbox's tags were asked for already: {effects:?}"
+    );
+
+    app.update(Event::Worker(WorkerEvent::TagsListed {
+        resource_id: sandbox.clone(),
+        result: runtime()
+            .block_on(demo().list_tags_for_resource(&sandbox, None))
+            .map(|p| p.items),
+    }));
+    let Some(orgtop::app::Tags::Loaded(tags)) = app.tags.get(&sandbox) else {
+        panic!("tags arrive");
+    };
+    assert!(tags.iter().any(|t| t.key == "CostCenter"), "{tags:?}");
 }

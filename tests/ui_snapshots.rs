@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orgtop::app::{App, Event};
+use orgtop::app::{App, Effect, Event};
 use orgtop::clock::FixedClock;
 use orgtop::crawl;
+use orgtop::provider::Provider;
 use orgtop::provider::demo::DemoProvider;
 use orgtop::ui::{self, Theme, UiState};
+use orgtop::worker::{Job, WorkerEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -27,9 +29,26 @@ fn demo_app() -> App {
     app
 }
 
+/// Presses each key and, as the runtime would, runs the tag fetches the
+/// app asks for against the demo, so the details pane shows them.
 fn press(app: &mut App, codes: &[KeyCode]) {
+    let demo = DemoProvider::northwind(Duration::ZERO).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     for &code in codes {
-        app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let effects = app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        for effect in effects {
+            if let Effect::Run(Job::ListTags { resource_id }) = effect {
+                let result = runtime
+                    .block_on(demo.list_tags_for_resource(&resource_id, None))
+                    .map(|page| page.items);
+                app.update(Event::Worker(WorkerEvent::TagsListed {
+                    resource_id,
+                    result,
+                }));
+            }
+        }
     }
 }
 
@@ -93,4 +112,13 @@ fn zoomed_details_pane() {
     let mut app = log_archive_selected();
     press(&mut app, &[KeyCode::Tab, KeyCode::Char('z')]);
     insta::assert_snapshot!(render(&mut app, 80, 24));
+}
+
+#[test]
+fn account_with_tags_found_through_the_filter() {
+    let mut app = demo_app();
+    press(&mut app, &[KeyCode::Char('/')]);
+    type_text(&mut app, "legacy");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Esc]);
+    insta::assert_snapshot!(render(&mut app, 120, 40));
 }

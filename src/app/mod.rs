@@ -13,7 +13,7 @@ use crossterm::event::KeyEvent;
 
 use crate::clock::SharedClock;
 use crate::crawl;
-use crate::model::{NodeIdx, Org, Policy, PolicyType};
+use crate::model::{NodeIdx, Org, Policy, PolicyType, Tag};
 use crate::worker::{Job, WorkerEvent};
 
 pub use keys::{HELP, KeyHelp};
@@ -70,6 +70,14 @@ pub struct Loading {
     pub failures: usize,
 }
 
+/// A resource's tags: loading, loaded, or why they could not be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tags {
+    Loading,
+    Loaded(Vec<Tag>),
+    Failed(String),
+}
+
 /// A policy document: loading, loaded, or why it could not be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Document {
@@ -98,6 +106,8 @@ pub struct App {
     /// The policy under the cursor in the details pane.
     pub details_cursor: usize,
     pub documents: HashMap<String, Document>,
+    /// Tags by resource id, fetched when a node is first selected.
+    pub tags: HashMap<String, Tags>,
     /// A one-line message for the status line.
     pub message: Option<String>,
     /// Why the organization could not be read, when it could not.
@@ -125,6 +135,7 @@ impl App {
             filter_input: None,
             details_cursor: 0,
             documents: HashMap::new(),
+            tags: HashMap::new(),
             message: None,
             error: None,
             spinner: 0,
@@ -194,6 +205,30 @@ impl App {
 
     /// Applies one event and says what the runtime must do.
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        let mut effects = self.apply(event);
+        if !effects.contains(&Effect::Quit) {
+            effects.extend(self.fetch_selected_tags());
+        }
+        effects
+    }
+
+    /// Asks for the selected node's tags the first time it is selected:
+    /// one call per node a person looks at, never one per account up front.
+    fn fetch_selected_tags(&mut self) -> Option<Effect> {
+        let selected = self.selected()?;
+        if self.loading.as_ref().is_some_and(|l| l.next.is_none()) {
+            return None; // the first crawl is still running
+        }
+        let resource_id = self.org.node(selected).id.clone();
+        if self.tags.contains_key(&resource_id) {
+            return None;
+        }
+        self.tags.insert(resource_id.clone(), Tags::Loading);
+        self.jobs_in_flight += 1;
+        Some(Effect::Run(Job::ListTags { resource_id }))
+    }
+
+    fn apply(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Resize => Vec::new(),
@@ -232,6 +267,17 @@ impl App {
             WorkerEvent::Crawl { crawl, event } => self.on_crawl_event(crawl, event),
             WorkerEvent::CrawlFinished { crawl, result } => {
                 return self.on_crawl_finished(crawl, result);
+            }
+            WorkerEvent::TagsListed {
+                resource_id,
+                result,
+            } => {
+                self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
+                let tags = match result {
+                    Ok(tags) => Tags::Loaded(tags),
+                    Err(error) => Tags::Failed(format!("{error} ({})", error.hint())),
+                };
+                self.tags.insert(resource_id, tags);
             }
             WorkerEvent::PolicyDescribed { policy_id, result } => {
                 self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
@@ -284,6 +330,7 @@ impl App {
                 if let Some(next) = loading.next {
                     self.org = next;
                     self.tree.rebuild(&self.org);
+                    self.tags.retain(|_, tags| matches!(tags, Tags::Loading));
                 }
                 self.last_refresh = Some(self.now());
                 self.from_cache = false;

@@ -25,6 +25,7 @@ pub struct TreeView {
     expanded: HashSet<String>,
     filter: Option<Filter>,
     rows: Vec<Row>,
+    matches: usize,
     selected: usize,
     /// How many rows the pane showed last; PgUp/PgDn move by this much.
     pub page_height: usize,
@@ -51,9 +52,10 @@ impl TreeView {
         self.filter.as_ref()
     }
 
-    /// How many nodes match the active filter.
+    /// How many nodes match the active filter, counted when the rows were
+    /// laid out rather than on every frame.
     pub fn match_count(&self) -> usize {
-        self.rows.iter().filter(|row| row.matched).count()
+        self.matches
     }
 
     /// Expands `id` without rebuilding; callers rebuild.
@@ -172,6 +174,7 @@ impl TreeView {
             .filter(|k| k.0 < org.len())
             .map(|k| org.node(k).id.clone());
         self.rows.clear();
+        self.matches = 0;
         let Some(root) = org.root() else {
             self.selected = 0;
             return;
@@ -214,6 +217,7 @@ impl TreeView {
                 continue;
             }
             matched[idx.0] = true;
+            self.matches += 1;
             let mut at = Some(idx);
             while let Some(current) = at {
                 if shown[current.0] {

@@ -15,9 +15,9 @@ use crate::cache;
 use crate::clock::SystemClock;
 use crate::config::{self, Config, Dirs};
 use crate::provider::Provider;
+use crate::provider::aws::{AwsProvider, AwsSettings, CredentialsProblem};
 use crate::provider::demo::DemoProvider;
 use crate::tui::Session;
-use crate::worker::Limits;
 
 /// A terminal operations console for AWS Organizations governed by AWS
 /// Control Tower.
@@ -35,6 +35,20 @@ pub struct Cli {
     /// Log detail, as a tracing filter (overrides RUST_LOG and the file).
     #[arg(long, global = true, value_name = "FILTER")]
     pub log_level: Option<String>,
+
+    /// The AWS profile to use (overrides AWS_PROFILE and the file).
+    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The AWS region to ask; Organizations answers from us-east-1.
+    #[arg(long, global = true, env = "AWS_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every AWS request to URL, e.g. an emulator on the loopback
+    /// (overrides AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ORGANIZATIONS and the
+    /// profile's endpoint_url).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -90,7 +104,7 @@ fn run(cli: Cli) -> Result<(), String> {
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start: {e}"))?;
     runtime.block_on(async {
-        let provider = provider(&cli, &config)?;
+        let provider = provider(&cli, &config).await?;
         match cli.command {
             Some(Command::Tree { format }) => {
                 tree::print(provider.as_ref(), format).await
@@ -112,14 +126,47 @@ fn emit(text: &str) -> Result<(), String> {
     }
 }
 
-fn provider(cli: &Cli, config: &Config) -> Result<Arc<dyn Provider>, String> {
+async fn provider(cli: &Cli, config: &Config) -> Result<Arc<dyn Provider>, String> {
     if cli.demo {
         let latency = Duration::from_millis(config.demo.latency_ms);
         return Ok(Arc::new(DemoProvider::northwind(latency)?));
     }
-    Err("no organization to show. Try the built-in demo with `orgtop --demo`, \
-         or set up an AWS profile (aws configure, or aws sso login) and pass --profile NAME."
-        .into())
+    let settings = aws_settings(cli, config);
+    let provider = AwsProvider::connect(&settings).await;
+    match provider.check_credentials().await {
+        Ok(()) => Ok(Arc::new(provider)),
+        Err(CredentialsProblem::NotFound) => Err(NO_CREDENTIALS.into()),
+        Err(CredentialsProblem::Failed(reason)) => Err(reason),
+    }
+}
+
+const NO_CREDENTIALS: &str = "no AWS credentials found. Try the built-in demo with \
+    `orgtop --demo`, or set up an AWS profile (`aws configure`, or `aws sso login`) \
+    and pass --profile NAME.";
+
+/// The `[aws]` settings with the command line and the environment on top:
+/// a flag beats an environment variable, which beats the file.
+fn aws_settings(cli: &Cli, config: &Config) -> AwsSettings {
+    let mut settings = config.aws.clone();
+    if cli.profile.is_some() {
+        settings.profile = cli.profile.clone();
+    }
+    if let Some(region) = cli.region.clone().or_else(|| env("AWS_DEFAULT_REGION")) {
+        settings.region = Some(region);
+    }
+    let endpoint_in_environment = env("AWS_ENDPOINT_URL").is_some()
+        || env("AWS_ENDPOINT_URL_ORGANIZATIONS").is_some();
+    match &cli.endpoint_url {
+        Some(url) => settings.endpoint_url = Some(url.clone()),
+        // The SDK reads the environment's endpoints itself, service first.
+        None if endpoint_in_environment => settings.endpoint_url = None,
+        None => {}
+    }
+    settings
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
 async fn console(
@@ -128,9 +175,7 @@ async fn console(
     dirs: &Dirs,
 ) -> Result<(), String> {
     let session = Session {
-        limits: Limits {
-            organizations: config.crawl.concurrency,
-        },
+        limits: config.aws.limits(),
         clock: Arc::new(SystemClock),
         cache_path: Some(cache::tree_path(&dirs.cache, &provider.source())),
         provider,

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, UiState, pane};
-use crate::app::{App, Pane};
+use crate::app::{App, Pane, Tags};
 use crate::clock::age;
 use crate::model::{AppliedPolicy, NodeIdx, NodeKind, Org, PolicyType};
 
@@ -91,6 +91,8 @@ fn lines<'a>(
         ));
     }
 
+    lines.extend(tag_lines(app, &node.id, theme));
+
     let mut cursor_line = None;
     let mut listed = 0;
     for (policy_type, heading) in [
@@ -121,6 +123,29 @@ fn lines<'a>(
         }
     }
     (lines, cursor_line)
+}
+
+/// The Tags section: fetched when the node is first selected.
+fn tag_lines<'a>(app: &App, id: &str, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::raw(""), Line::styled("Tags", theme.get("heading"))];
+    match app.tags.get(id) {
+        None | Some(Tags::Loading) => {
+            lines.push(Line::styled("  loading…", theme.get("inherited")))
+        }
+        Some(Tags::Failed(reason)) => {
+            lines.push(Line::styled(format!("  ! {reason}"), theme.get("failure")))
+        }
+        Some(Tags::Loaded(tags)) if tags.is_empty() => {
+            lines.push(Line::styled("  none", theme.get("inherited")))
+        }
+        Some(Tags::Loaded(tags)) => lines.extend(tags.iter().map(|tag| {
+            Line::from(vec![
+                Span::styled(format!("  {} ", tag.key), theme.get("label")),
+                Span::styled(tag.value.clone(), theme.get("value")),
+            ])
+        })),
+    }
+    lines
 }
 
 /// "1 account", "2 accounts".

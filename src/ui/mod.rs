@@ -59,7 +59,7 @@ fn split(width: u16) -> Constraint {
     if width < 100 {
         Constraint::Percentage(55)
     } else {
-        Constraint::Percentage(50)
+        Constraint::Percentage(60)
     }
 }
 

@@ -23,14 +23,15 @@ impl Columns {
     const SCPS: usize = 6;
     const ID: usize = 17;
 
-    /// The columns that leave the name at least 18 columns: the account
-    /// state stays longest, then the SCP count, then the id.
+    /// The columns that fit beside a name of at least 18 columns (28 for
+    /// the id, which matters least): the account state stays longest, then
+    /// the SCP count, then the id.
     fn for_width(width: usize) -> Self {
-        let room = |extra: usize| width >= 19 + extra;
+        let room = |name: usize, extra: usize| width > name + extra;
         Self {
-            state: room(Self::STATE),
-            scps: room(Self::STATE + Self::SCPS),
-            id: room(Self::STATE + Self::SCPS + Self::ID),
+            state: room(18, Self::STATE),
+            scps: room(18, Self::STATE + Self::SCPS),
+            id: room(28, Self::STATE + Self::SCPS + Self::ID),
         }
     }
 
@@ -256,7 +257,7 @@ mod tests {
         assert!(wide.state && wide.scps && wide.id);
         let medium = Columns::for_width(40);
         assert!(medium.state && medium.scps && !medium.id);
-        let narrow = Columns::for_width(31);
+        let narrow = Columns::for_width(30);
         assert!(narrow.state && !narrow.scps && !narrow.id);
     }
 }

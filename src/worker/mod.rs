@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::crawl::{self, CrawlEvent};
-use crate::model::Policy;
+use crate::model::{Policy, Tag};
 use crate::provider::{Provider, ProviderError};
 
 pub use limited::{Limited, Limits};
@@ -24,6 +24,8 @@ pub enum Job {
     Crawl { crawl: u64 },
     /// Fetch one policy's document.
     DescribePolicy { policy_id: String },
+    /// Fetch every tag of one root, OU or account.
+    ListTags { resource_id: String },
 }
 
 /// What the pool reports back.
@@ -35,6 +37,11 @@ pub enum WorkerEvent {
     CrawlFinished {
         crawl: u64,
         result: Result<(), ProviderError>,
+    },
+    /// A resource's tags arrived, or could not be fetched.
+    TagsListed {
+        resource_id: String,
+        result: Result<Vec<Tag>, ProviderError>,
     },
     /// A policy document arrived, or could not be fetched.
     PolicyDescribed {
@@ -109,6 +116,30 @@ async fn run(
         Job::DescribePolicy { policy_id } => {
             let result = provider.describe_policy(&policy_id).await;
             let _ = events.send(WorkerEvent::PolicyDescribed { policy_id, result });
+        }
+        Job::ListTags { resource_id } => {
+            let result = all_tags(provider, &resource_id).await;
+            let _ = events.send(WorkerEvent::TagsListed {
+                resource_id,
+                result,
+            });
+        }
+    }
+}
+
+/// Every page of a resource's tags.
+async fn all_tags(
+    provider: &dyn Provider,
+    resource_id: &str,
+) -> Result<Vec<Tag>, ProviderError> {
+    let mut tags = Vec::new();
+    let mut token = None;
+    loop {
+        let page = provider.list_tags_for_resource(resource_id, token).await?;
+        tags.extend(page.items);
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok(tags),
         }
     }
 }

@@ -169,10 +169,21 @@ pub fn organizations_config(
     }
 }
 
+/// Why no credentials could be had before the first call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialsProblem {
+    /// Nothing in the credential chain: no profile, no environment.
+    NotFound,
+    /// A source was found but failed, e.g. an expired SSO token.
+    Failed(String),
+}
+
 /// The provider that asks AWS.
 pub struct AwsProvider {
     organizations: Organizations,
     source: String,
+    profile: String,
+    credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
 }
 
 impl AwsProvider {
@@ -184,7 +195,9 @@ impl AwsProvider {
         let client = aws_sdk_organizations::Client::from_conf(
             organizations_config(&sdk, settings).build(),
         );
-        Self::from_client(client, settings)
+        let mut provider = Self::from_client(client, settings);
+        provider.credentials = sdk.credentials_provider();
+        provider
     }
 
     /// A provider over an Organizations client built elsewhere, e.g. with a
@@ -201,10 +214,51 @@ impl AwsProvider {
             settings.endpoint_url.as_deref(),
         );
         Self {
-            organizations: Organizations::new(client, profile),
+            organizations: Organizations::new(client, profile.clone()),
             source,
+            profile,
+            credentials: None,
         }
     }
+
+    /// Resolves credentials once, before anything else is sent, so that a
+    /// machine with no AWS setup hears how to start instead of an error per
+    /// call.
+    pub async fn check_credentials(&self) -> std::result::Result<(), CredentialsProblem> {
+        use aws_credential_types::provider::ProvideCredentials;
+        use aws_credential_types::provider::error::CredentialsError;
+        // A client built elsewhere (a test's) brings its own credentials:
+        // its first call will tell.
+        let Some(provider) = &self.credentials else {
+            return Ok(());
+        };
+        match provider.provide_credentials().await {
+            Ok(_) => Ok(()),
+            Err(CredentialsError::CredentialsNotLoaded(_)) => {
+                Err(CredentialsProblem::NotFound)
+            }
+            Err(error) => Err(CredentialsProblem::Failed(format!(
+                "the credentials of profile {} could not be loaded: {}. \
+                 If it is an SSO profile, sign in with `aws sso login --profile {}`",
+                self.profile,
+                error_chain(&error),
+                self.profile
+            ))),
+        }
+    }
+}
+
+/// An error and its sources, joined: the SDK's top-level messages alone are
+/// often too short to act on.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// "profile dev · us-east-1", with the endpoint when it is not AWS's.
