@@ -2,7 +2,7 @@
 //! findings — what drifted from the guardrails, where, how badly, and what
 //! repairs it. Pure: the same inputs give the same findings.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -341,7 +341,7 @@ fn control_tower_rules(
     let org = input.org;
     landing_zone_drifted(state, found);
     control_drifted(org, state, found);
-    baseline_rules(org, state, found);
+    baseline_rules(org, state, found, skipped);
     trusted_access_disabled(org, state, found, skipped);
     scp_detached_from_ou(org, state, found);
     scp_updated(input, found);
@@ -367,6 +367,9 @@ fn landing_zone_drifted(state: &ControlTowerState, found: &mut Vec<Draft>) {
 }
 
 fn control_drifted(org: &Org, state: &ControlTowerState, found: &mut Vec<Draft>) {
+    // One finding per OU (its key is kind and target), naming every drifted
+    // control on it, so that none hides behind another.
+    let mut by_target: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for control in state
         .controls
         .iter()
@@ -386,11 +389,23 @@ fn control_drifted(org: &Org, state: &ControlTowerState, found: &mut Vec<Draft>)
         } else {
             format!(" ({} drift)", kinds.join(" and "))
         };
+        by_target
+            .entry(target)
+            .or_default()
+            .push(format!("{control_name}{what}"));
+    }
+    for (target, controls) in by_target {
+        let (noun, verb) = if controls.len() == 1 {
+            ("Control", "is")
+        } else {
+            ("Controls", "are")
+        };
         found.push(Draft::new(
             FindingKind::ControlDrifted,
             target,
             format!(
-                "Control {control_name} on {} is DRIFTED{what}; expected IN_SYNC.",
+                "{noun} {} on {} {verb} DRIFTED; expected IN_SYNC.",
+                controls.join(", "),
                 name_of(org, target)
             ),
             "Reset the control: ResetEnabledControl. SCP-based controls cannot be reset: re-register the OU (ResetEnabledBaseline).",
@@ -398,7 +413,19 @@ fn control_drifted(org: &Org, state: &ControlTowerState, found: &mut Vec<Draft>)
     }
 }
 
-fn baseline_rules(org: &Org, state: &ControlTowerState, found: &mut Vec<Draft>) {
+fn baseline_rules(
+    org: &Org,
+    state: &ControlTowerState,
+    found: &mut Vec<Draft>,
+    skipped: &mut Vec<SkippedRule>,
+) {
+    // An account missing from a partly read organization may only be unread.
+    let unread: Vec<&str> = org
+        .nodes()
+        .filter(|(_, n)| n.failure.is_some())
+        .map(|(_, n)| n.name.as_str())
+        .collect();
+    let mut missing_but_unread = 0;
     let by_arn: HashMap<&str, &str> = state
         .baselines
         .iter()
@@ -423,6 +450,10 @@ fn baseline_rules(org: &Org, state: &ControlTowerState, found: &mut Vec<Draft>) 
             continue;
         }
         let Some(account) = org.find(target) else {
+            if !unread.is_empty() {
+                missing_but_unread += 1;
+                continue;
+            }
             found.push(Draft::new(
                 FindingKind::AccountRemovedFromOrganization,
                 target,
@@ -456,6 +487,16 @@ fn baseline_rules(org: &Org, state: &ControlTowerState, found: &mut Vec<Draft>) 
                 ),
             ));
         }
+    }
+    if missing_but_unread > 0 {
+        skipped.push(SkippedRule {
+            kind: FindingKind::AccountRemovedFromOrganization,
+            reason: format!(
+                "partly: {} enrolled but not found, and {} could not be read in full",
+                plural(missing_but_unread, "account"),
+                unread.join(", ")
+            ),
+        });
     }
 }
 
@@ -574,6 +615,7 @@ fn foundational_rules(
     let Some(security) = manifest.security_ou_name.as_deref() else {
         return;
     };
+    let security_ou = top_level(security);
     let shared = [
         ("Log Archive", &manifest.log_archive_account_id),
         ("Audit", &manifest.audit_account_id),
@@ -582,20 +624,24 @@ fn foundational_rules(
         let Some(account) = id.as_deref().and_then(|id| org.find(id)) else {
             continue;
         };
-        let parent = org.node(account).parent.map(|p| org.node(p));
-        if parent.is_some_and(|p| p.name != security) {
-            let node = org.node(account);
-            found.push(Draft::new(
-                FindingKind::SharedAccountOutsideSecurityOu,
-                &node.id,
-                format!(
-                    "The {role} account {} sits in {}, not in the {security} OU.",
-                    node.name,
-                    parent.map_or("the root", |p| p.name.as_str())
-                ),
-                format!("Move it back to the {security} OU (MoveAccount), then reset the landing zone."),
-            ));
+        // Compared by node, not by name: an OU elsewhere may share the name.
+        let Some(parent) = org.node(account).parent else {
+            continue;
+        };
+        if Some(parent) == security_ou {
+            continue;
         }
+        let node = org.node(account);
+        found.push(Draft::new(
+            FindingKind::SharedAccountOutsideSecurityOu,
+            &node.id,
+            format!(
+                "The {role} account {} sits in {}, not in the top-level {security} OU.",
+                node.name,
+                org.path(parent)
+            ),
+            format!("Move it back to the {security} OU (MoveAccount), then reset the landing zone."),
+        ));
     }
 }
 
@@ -604,26 +650,38 @@ fn guardrail_on_unregistered_target(
     state: &ControlTowerState,
     found: &mut Vec<Draft>,
 ) {
-    let registered = registered_targets(state);
+    let registered: HashSet<&str> = registered_targets(state).into_iter().collect();
     for (_, node) in org.nodes() {
         if node.kind != NodeKind::OrganizationalUnit
-            || registered.contains(&node.id.as_str())
+            || registered.contains(node.id.as_str())
         {
             continue;
         }
-        for policy in org.attached(&node.id, PolicyType::ServiceControlPolicy) {
-            if is_guardrail(policy) {
-                found.push(Draft::new(
-                    FindingKind::GuardrailScpOnUnregisteredTarget,
-                    &node.id,
-                    format!(
-                        "{} carries the managed SCP {} but is not registered with Control Tower.",
-                        node.name, policy.name
-                    ),
-                    format!("Register the OU with Control Tower, or detach {} (DetachPolicy).", policy.name),
-                ));
-            }
+        // One finding per OU (its key is kind and target), naming them all.
+        let guardrails: Vec<&str> = org
+            .attached(&node.id, PolicyType::ServiceControlPolicy)
+            .into_iter()
+            .filter(|p| is_guardrail(p))
+            .map(|p| p.name.as_str())
+            .collect();
+        if guardrails.is_empty() {
+            continue;
         }
+        let (noun, them) = if guardrails.len() == 1 {
+            ("SCP", "it")
+        } else {
+            ("SCPs", "them")
+        };
+        let names = guardrails.join(", ");
+        found.push(Draft::new(
+            FindingKind::GuardrailScpOnUnregisteredTarget,
+            &node.id,
+            format!(
+                "{} carries the managed {noun} {names} but is not registered with Control Tower.",
+                node.name
+            ),
+            format!("Register the OU with Control Tower, or detach {them} (DetachPolicy): {names}."),
+        ));
     }
 }
 
@@ -655,6 +713,7 @@ fn no_allow_path(
         .organization
         .as_ref()
         .map(|o| o.management_account_id.as_str());
+    let management_idx = management.and_then(|id| org.find(id));
     let mut unknown = 0;
     // Walk down from the root; a level with no allowing SCP cuts off its
     // whole subtree, so report it once and do not descend.
@@ -667,13 +726,20 @@ fn no_allow_path(
         let attached = org.attached(&node.id, PolicyType::ServiceControlPolicy);
         let verdicts: Vec<Option<bool>> =
             attached.iter().map(|p| allows_actions(org, p)).collect();
-        if verdicts.contains(&Some(true)) || verdicts.contains(&None) {
+        // AWS keeps at least one SCP on every target while SCPs are enabled:
+        // none known means unread or SCPs disabled, not everything denied.
+        if verdicts.is_empty()
+            || verdicts.contains(&Some(true))
+            || verdicts.contains(&None)
+        {
             unknown += verdicts.iter().filter(|v| v.is_none()).count();
             stack.extend(node.children.iter().copied());
             continue;
         }
+        let management_below =
+            management_idx.is_some_and(|m| org.ancestors(m).contains(&at));
         let denied = if node.is_container() {
-            node.accounts_below
+            node.accounts_below - usize::from(management_below)
         } else {
             1
         };
@@ -692,8 +758,8 @@ fn no_allow_path(
         skipped.push(SkippedRule {
             kind: FindingKind::NoAllowPath,
             reason: format!(
-                "partly: {} attachments of SCPs whose documents were not read",
-                unknown
+                "partly: {} of SCPs whose documents were not read",
+                plural(unknown, "attachment")
             ),
         });
     }
