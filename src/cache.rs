@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Org;
+use crate::store;
 
 /// Bumped whenever the cached shape of [`Org`] changes.
 const FORMAT: u32 = 1;
@@ -23,40 +24,15 @@ struct CachedTree {
     org: Org,
 }
 
-/// The cache file for `source` in `dir`: one file per source, its name made
-/// of the source's letters and digits.
+/// The cache file for `source` in `dir`.
 pub fn tree_path(dir: &Path, source: &str) -> PathBuf {
-    let name: String = source
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    dir.join(format!("tree-{name}.json"))
+    store::file_for(dir, "tree", source)
 }
 
 /// The organization last read from `source` and when, if a usable cache
 /// file exists.
 pub fn load_tree(path: &Path, source: &str) -> Option<(Org, DateTime<Utc>)> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(error) => {
-            tracing::warn!(path = %path.display(), %error, "cache unreadable, ignored");
-            return None;
-        }
-    };
-    let cached: CachedTree = match serde_json::from_str(&text) {
-        Ok(cached) => cached,
-        Err(error) => {
-            tracing::warn!(path = %path.display(), %error, "cache corrupt, ignored");
-            return None;
-        }
-    };
+    let cached: CachedTree = store::read_json(path)?;
     if cached.format != FORMAT || cached.version != env!("CARGO_PKG_VERSION") {
         tracing::warn!(path = %path.display(), version = cached.version, "cache from another version, ignored");
         return None;
@@ -68,8 +44,7 @@ pub fn load_tree(path: &Path, source: &str) -> Option<(Org, DateTime<Utc>)> {
     Some((cached.org, cached.read_at))
 }
 
-/// Writes `org` as the cache of `source`, through a temporary file so a
-/// crash mid-write never leaves a half file behind.
+/// Writes `org` as the cache of `source`.
 pub fn store_tree(
     path: &Path,
     source: &str,
@@ -83,13 +58,7 @@ pub fn store_tree(
         read_at,
         org,
     };
-    let text = serde_json::to_string(&cached).map_err(std::io::Error::other)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let partial = path.with_extension("json.partial");
-    std::fs::write(&partial, text)?;
-    std::fs::rename(&partial, path)
+    store::write_json(path, &cached)
 }
 
 #[cfg(test)]

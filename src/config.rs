@@ -16,7 +16,26 @@ use thiserror::Error;
 pub struct Config {
     pub log: LogSettings,
     pub demo: DemoSettings,
+    pub organizations: OrganizationsSettings,
     pub aws: AwsSettings,
+}
+
+/// `[organizations]`: the organization's quotas, which AWS changes over
+/// time, so they are read rather than built in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OrganizationsSettings {
+    /// SCPs that may be attached to one root, OU or account (10 since May
+    /// 2026, 5 before).
+    pub scp_attachment_limit: usize,
+}
+
+impl Default for OrganizationsSettings {
+    fn default() -> Self {
+        Self {
+            scp_attachment_limit: crate::app::DEFAULT_SCP_LIMIT,
+        }
+    }
 }
 
 /// `[log]`: the log file's detail.

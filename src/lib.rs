@@ -16,6 +16,7 @@ pub mod crawl;
 pub mod logging;
 pub mod model;
 pub mod provider;
+pub mod store;
 pub mod tui;
 pub mod ui;
 pub mod worker;

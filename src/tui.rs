@@ -20,10 +20,12 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
+use crate::app::DriftView;
 use crate::app::{App, Effect, Event};
 use crate::cache;
 use crate::clock::SharedClock;
 use crate::provider::Provider;
+use crate::store;
 use crate::ui::{self, Theme, UiState};
 use crate::worker::{Limits, WorkerEvent, WorkerPool};
 
@@ -39,8 +41,18 @@ pub struct Session {
     pub provider: Arc<dyn Provider>,
     pub limits: Limits,
     pub clock: SharedClock,
-    /// Where the warm-start cache of this source lives, if anywhere.
-    pub cache_path: Option<PathBuf>,
+    pub files: Files,
+    /// How many SCPs a root, OU or account may have attached.
+    pub scp_limit: usize,
+}
+
+/// Where the console keeps what outlives it, if anywhere.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// The warm-start cache of this source's tree.
+    pub tree_cache: Option<PathBuf>,
+    /// What the drift engine remembers: first-seen times, SCP digests.
+    pub drift_memory: Option<PathBuf>,
 }
 
 /// Runs the console until the person quits.
@@ -50,13 +62,16 @@ pub async fn run(session: Session) -> Result<()> {
     let source = session.provider.source();
     let pool = WorkerPool::new(Arc::clone(&session.provider), session.limits, events_tx);
     let mut app = App::new(source.clone(), session.clock);
-    if let Some((org, read_at)) = session
-        .cache_path
+    let files = session.files;
+    if let Some((org, read_at)) = files
+        .tree_cache
         .as_deref()
         .and_then(|path| cache::load_tree(path, &source))
     {
         app.show_cached(org, read_at);
     }
+    let memory = files.drift_memory.as_deref().and_then(store::read_json);
+    app.drift = DriftView::new(memory.unwrap_or_default(), session.scp_limit);
     let mut terminal = match enter() {
         Ok(terminal) => terminal,
         Err(error) => {
@@ -64,14 +79,8 @@ pub async fn run(session: Session) -> Result<()> {
             return Err(error);
         }
     };
-    let outcome = event_loop(
-        &mut terminal,
-        &mut app,
-        &pool,
-        &mut events_rx,
-        session.cache_path,
-    )
-    .await;
+    let outcome =
+        event_loop(&mut terminal, &mut app, &pool, &mut events_rx, &files).await;
     pool.shutdown().await;
     leave()?;
     outcome
@@ -82,7 +91,7 @@ async fn event_loop(
     app: &mut App,
     pool: &WorkerPool,
     events_rx: &mut mpsc::UnboundedReceiver<WorkerEvent>,
-    cache_path: Option<PathBuf>,
+    files: &Files,
 ) -> Result<()> {
     let theme = Theme::default();
     let mut ui_state = UiState::default();
@@ -97,7 +106,10 @@ async fn event_loop(
             match effect {
                 Effect::Quit => return Ok(()),
                 Effect::Run(job) => pool.spawn(job),
-                Effect::SaveTree => save_tree(app, cache_path.as_ref()),
+                Effect::SaveTree => save_tree(app, files.tree_cache.as_ref()),
+                Effect::SaveDriftMemory => {
+                    save_drift_memory(app, files.drift_memory.as_ref())
+                }
             }
         }
         if dirty {
@@ -149,6 +161,18 @@ fn save_tree(app: &App, path: Option<&PathBuf>) {
 /// rather than `Terminal::clear`, which asks the terminal for the cursor
 /// position and waits for an answer a slow link or a bare terminal may
 /// never send.
+/// Writes what the drift engine remembers; a failure costs only the
+/// first-seen times.
+fn save_drift_memory(app: &App, path: Option<&PathBuf>) {
+    let Some(path) = path.cloned() else { return };
+    let memory = app.drift.memory.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(error) = store::write_json(&path, &memory) {
+            tracing::warn!(path = %path.display(), %error, "could not keep the drift memory");
+        }
+    });
+}
+
 fn enter() -> Result<Term> {
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;

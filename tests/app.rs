@@ -75,8 +75,15 @@ fn crawl_events() -> Vec<CrawlEvent> {
 fn the_tree_fills_in_while_the_crawl_runs() {
     let mut app = App::new("demo".into(), Arc::new(FixedClock::new(now())));
     let effects = app.start();
-    assert_eq!(effects, vec![Effect::Run(Job::Crawl { crawl: 1 })]);
-    assert_eq!(app.jobs_in_flight(), 1);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Run(Job::Crawl { crawl: 1 }),
+            Effect::Run(Job::ReadControlTower)
+        ],
+        "the tree and Control Tower are read side by side"
+    );
+    assert_eq!(app.jobs_in_flight(), 2);
 
     let events = crawl_events();
     let half = events.len() / 2;
@@ -105,7 +112,11 @@ fn the_tree_fills_in_while_the_crawl_runs() {
         effects.contains(&Effect::Run(Job::ListTags { resource_id: root })),
         "once the tree is read, the selected root's tags are fetched: {effects:?}"
     );
-    assert_eq!(app.jobs_in_flight(), 1, "only the tags are still in flight");
+    assert_eq!(
+        app.jobs_in_flight(),
+        2,
+        "the root's tags and Control Tower are in flight"
+    );
 }
 
 #[test]
@@ -376,4 +387,90 @@ fn tags_are_fetched_once_when_a_node_is_first_selected() {
         panic!("tags arrive");
     };
     assert!(tags.iter().any(|t| t.key == "CostCenter"), "{tags:?}");
+}
+
+/// The console with the demo's tree and Control Tower read, as after start.
+fn app_with_drift() -> App {
+    let mut app = loaded_app();
+    app.start();
+    let crawl = 1;
+    for event in crawl_events() {
+        app.update(Event::Worker(WorkerEvent::Crawl { crawl, event }));
+    }
+    app.update(Event::Worker(WorkerEvent::CrawlFinished {
+        crawl,
+        result: Ok(()),
+    }));
+    let control_tower = runtime().block_on(orgtop::crawl::control_tower::read(&demo()));
+    let effects = app.update(Event::Worker(WorkerEvent::ControlTowerRead(control_tower)));
+    assert!(effects.contains(&Effect::SaveDriftMemory), "{effects:?}");
+    app
+}
+
+#[test]
+fn drift_is_evaluated_once_the_tree_and_control_tower_are_read() {
+    let app = app_with_drift();
+    let root = app.org.root().unwrap();
+    let all = app.drift.findings_for(&app.org, root);
+    assert_eq!(all.len(), 9, "the demo's drift: {all:#?}");
+    assert_eq!(all[0].kind.as_str(), "NO_ALLOW_PATH", "most severe first");
+    assert_eq!(app.drift.count(root), 9);
+
+    let suspended = app.org.find(&all[0].target).unwrap();
+    assert_eq!(app.org.node(suspended).name, "Suspended");
+    assert_eq!(app.drift.count(suspended), 1, "the tree badge of the OU");
+}
+
+#[test]
+fn the_drift_pane_shows_the_selected_subtree_and_f_raises_the_floor() {
+    let mut app = app_with_drift();
+    select(&mut app, "Workloads");
+    let node = app.selected().unwrap();
+    let kinds: Vec<&str> = app
+        .drift
+        .findings_for(&app.org, node)
+        .iter()
+        .map(|f| f.kind.as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "ACCOUNT_MOVED_BETWEEN_OUS",
+            "SCP_DETACHED_FROM_OU",
+            "CONTROL_DRIFTED"
+        ]
+    );
+
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Char('f'));
+    let high: Vec<&str> = app
+        .drift
+        .findings_for(&app.org, node)
+        .iter()
+        .map(|f| f.kind.as_str())
+        .collect();
+    assert_eq!(high, ["ACCOUNT_MOVED_BETWEEN_OUS", "SCP_DETACHED_FROM_OU"]);
+}
+
+#[test]
+fn enter_on_a_finding_selects_its_target_in_the_tree() {
+    let mut app = app_with_drift();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Drift);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Pane::Tree);
+    assert_eq!(selected_name(&app), "Suspended");
+
+    select(&mut app, "Root");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        selected_name(&app),
+        "qa-load-testing",
+        "a finding deep in the tree"
+    );
 }

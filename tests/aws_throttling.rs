@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use aws_sdk_organizations::Client;
 use aws_sdk_organizations::operation::describe_organization::DescribeOrganizationOutput;
+use aws_sdk_organizations::operation::describe_policy::DescribePolicyOutput;
 use aws_sdk_organizations::operation::list_accounts_for_parent::ListAccountsForParentOutput;
+use aws_sdk_organizations::operation::list_aws_service_access_for_organization::ListAwsServiceAccessForOrganizationOutput;
 use aws_sdk_organizations::operation::list_organizational_units_for_parent::ListOrganizationalUnitsForParentOutput;
 use aws_sdk_organizations::operation::list_policies::ListPoliciesOutput;
 use aws_sdk_organizations::operation::list_roots::ListRootsOutput;
@@ -133,7 +135,43 @@ impl Rules {
         for policy in org.policies() {
             rules.add_target_pages(demo, &policy.id).await;
         }
+        for policy in org.policies().iter().filter(|p| reads_document(p)) {
+            rules.add_document(demo, policy).await;
+        }
+        let services = demo
+            .list_aws_service_access_for_organization(None)
+            .await
+            .unwrap();
+        let principals = services.items.iter().map(|service| {
+            sdk::EnabledServicePrincipal::builder()
+                .service_principal(service)
+                .build()
+        });
+        rules.add(
+            mock!(Client::list_aws_service_access_for_organization),
+            ListAwsServiceAccessForOrganizationOutput::builder()
+                .set_enabled_service_principals(Some(principals.collect()))
+                .build(),
+        );
         rules
+    }
+
+    /// The document of a custom SCP, which the crawl reads for the drift
+    /// rules.
+    async fn add_document(&mut self, demo: &DemoProvider, policy: &PolicySummary) {
+        let described = demo.describe_policy(&policy.id).await.unwrap();
+        let id = policy.id.clone();
+        let rule = mock!(Client::describe_policy)
+            .match_requests(move |r| r.policy_id() == Some(id.as_str()));
+        let output = DescribePolicyOutput::builder()
+            .policy(
+                sdk::Policy::builder()
+                    .policy_summary(policy_summary(policy))
+                    .content(described.content)
+                    .build(),
+            )
+            .build();
+        self.add(rule, output);
     }
 
     async fn add_unit_pages(&mut self, demo: &DemoProvider, parent_id: &str) {
@@ -253,6 +291,11 @@ fn account(account: &Account) -> sdk::Account {
             account.joined_timestamp.timestamp(),
         ))
         .build()
+}
+
+/// Whether the crawl reads this policy's document: custom SCPs only.
+fn reads_document(policy: &PolicySummary) -> bool {
+    policy.policy_type == PolicyType::ServiceControlPolicy && !policy.aws_managed
 }
 
 fn policy_summary(policy: &PolicySummary) -> sdk::PolicySummary {

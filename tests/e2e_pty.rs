@@ -107,3 +107,45 @@ fn selected_name(screen: &Screen) -> String {
         .map(|name| name.trim().to_string())
         .unwrap_or_default()
 }
+
+#[test]
+fn demo_drift_pane_lists_findings_and_jumps_to_their_target() {
+    let mut console = Pty::spawn(&["--demo"], &[]);
+    console.wait_for("the drift pane with the demo's findings", |screen| {
+        screen
+            .rows(DETAILS_PANE)
+            .iter()
+            .any(|row| row.contains("Drift · 9"))
+            && screen.contains("NO_ALLOW_PATH")
+    });
+    let flags = console.screen();
+    let suspended = flags
+        .rows(TREE_PANE)
+        .into_iter()
+        .find(|row| row.contains("Suspended"))
+        .unwrap_or_default();
+    assert!(
+        suspended.contains("⚑1"),
+        "the Suspended row carries its finding: {suspended}"
+    );
+
+    // Tab twice gives the drift pane the keys; Enter jumps to the finding's
+    // target, the quarantined Suspended OU.
+    console.send("\t\t");
+    console.send(ENTER);
+    console.wait_for("Suspended selected in the tree", |screen| {
+        selected_name(screen) == "Suspended"
+    });
+
+    console.send("f");
+    console.send("f");
+    console.send("f");
+    console.wait_for("the floor raised to critical", |screen| {
+        screen
+            .rows(DETAILS_PANE)
+            .iter()
+            .any(|row| row.contains("≥ critical"))
+    });
+    console.send("q");
+    assert!(console.wait_exit().success());
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orgtop::app::{App, Effect, Event};
-use orgtop::clock::FixedClock;
+use orgtop::clock::{Clock, FixedClock};
 use orgtop::crawl;
 use orgtop::provider::Provider;
 use orgtop::provider::demo::DemoProvider;
@@ -24,8 +24,15 @@ fn demo_app() -> App {
         .build()
         .unwrap();
     let org = runtime.block_on(crawl::load(&demo)).unwrap();
-    let mut app = App::new("demo".into(), Arc::new(FixedClock::new(now)));
+    let control_tower = runtime.block_on(crawl::control_tower::read(&demo));
+    // The drift was first seen two days before "now".
+    let clock = FixedClock::new(now - chrono::Duration::days(2));
+    let mut app = App::new("demo".into(), Arc::new(clock.clone()));
     app.show(org, now - chrono::Duration::hours(1));
+    app.drift.control_tower = Some(control_tower);
+    let evaluated = app.drift.evaluate(&app.org, clock.now());
+    assert!(evaluated);
+    clock.set(now);
     app
 }
 
@@ -121,4 +128,29 @@ fn account_with_tags_found_through_the_filter() {
     type_text(&mut app, "legacy");
     press(&mut app, &[KeyCode::Enter, KeyCode::Esc]);
     insta::assert_snapshot!(render(&mut app, 120, 40));
+}
+
+#[test]
+fn drift_pane_zoomed_on_the_whole_organization() {
+    let mut app = demo_app();
+    press(
+        &mut app,
+        &[
+            KeyCode::Tab,
+            KeyCode::Tab,
+            KeyCode::Down,
+            KeyCode::Char('z'),
+        ],
+    );
+    insta::assert_snapshot!(render(&mut app, 100, 30));
+}
+
+#[test]
+fn drift_pane_beside_the_tree_at_80_by_24() {
+    let mut app = demo_app();
+    press(
+        &mut app,
+        &[KeyCode::Down, KeyCode::Down, KeyCode::Down, KeyCode::Down],
+    );
+    insta::assert_snapshot!(render(&mut app, 80, 24));
 }

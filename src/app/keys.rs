@@ -44,7 +44,7 @@ pub const HELP: &[KeyHelp] = &[
     },
     KeyHelp {
         keys: "Tab",
-        action: "move focus between tree and details",
+        action: "move focus: tree, details, drift",
     },
     KeyHelp {
         keys: "p",
@@ -57,6 +57,14 @@ pub const HELP: &[KeyHelp] = &[
     KeyHelp {
         keys: "r",
         action: "refresh from the source",
+    },
+    KeyHelp {
+        keys: "f",
+        action: "raise the drift pane's minimum severity (cycles)",
+    },
+    KeyHelp {
+        keys: "Enter (drift)",
+        action: "select the finding's target in the tree",
     },
     KeyHelp {
         keys: "?",
@@ -98,9 +106,11 @@ impl App {
                 self.filter_input = Some(text);
             }
             KeyCode::Esc => self.tree.set_filter(&self.org, None),
+            KeyCode::Char('f') => self.drift.cycle_min_severity(),
             _ => match self.focus {
                 Pane::Tree => self.on_tree_key(key),
                 Pane::Details => return self.on_details_key(key),
+                Pane::Drift => self.on_drift_key(key),
             },
         }
         Vec::new()
@@ -109,8 +119,47 @@ impl App {
     fn switch_focus(&mut self) {
         self.focus = match self.focus {
             Pane::Tree => Pane::Details,
-            Pane::Details => Pane::Tree,
+            Pane::Details => Pane::Drift,
+            Pane::Drift => Pane::Tree,
         };
+    }
+
+    fn on_drift_key(&mut self, key: KeyEvent) {
+        let Some(node) = self.selected() else { return };
+        let shown = self.drift.findings_for(&self.org, node).len();
+        let last = shown.saturating_sub(1);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.drift.cursor = self.drift.cursor.saturating_sub(1)
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.drift.cursor = (self.drift.cursor + 1).min(last)
+            }
+            KeyCode::Home | KeyCode::Char('g') => self.drift.cursor = 0,
+            KeyCode::End | KeyCode::Char('G') => self.drift.cursor = last,
+            KeyCode::Enter => self.jump_to_finding(node),
+            _ => {}
+        }
+    }
+
+    /// Selects the target of the finding under the cursor in the tree and
+    /// gives the tree the focus.
+    fn jump_to_finding(&mut self, node: crate::model::NodeIdx) {
+        let findings = self.drift.findings_for(&self.org, node);
+        let Some(finding) = findings.get(self.drift.cursor) else {
+            return;
+        };
+        match self.org.find(&finding.target) {
+            Some(target) => {
+                self.tree.reveal(&self.org, target);
+                self.focus = Pane::Tree;
+                self.drift.cursor = 0;
+            }
+            None => {
+                self.message =
+                    Some(format!("{} is not a node of the tree", finding.target))
+            }
+        }
     }
 
     fn on_tree_key(&mut self, key: KeyEvent) {

@@ -3,6 +3,7 @@
 //! the state changes, and [`Effect`]s (jobs to run, quitting) go out. Nothing
 //! in here does I/O.
 
+mod drift;
 mod keys;
 mod tree;
 
@@ -13,9 +14,11 @@ use crossterm::event::KeyEvent;
 
 use crate::clock::SharedClock;
 use crate::crawl;
+use crate::model::drift::DriftMemory;
 use crate::model::{NodeIdx, Org, Policy, PolicyType, Tag};
 use crate::worker::{Job, WorkerEvent};
 
+pub use drift::DriftView;
 pub use keys::{HELP, KeyHelp};
 pub use tree::{Row, TreeView};
 
@@ -36,6 +39,9 @@ pub enum Effect {
     Run(Job),
     /// Keep the organization just read as the next start's warm cache.
     SaveTree,
+    /// Keep what the drift engine remembers (first-seen times, managed SCP
+    /// digests) for the next run.
+    SaveDriftMemory,
     Quit,
 }
 
@@ -44,6 +50,7 @@ pub enum Effect {
 pub enum Pane {
     Tree,
     Details,
+    Drift,
 }
 
 /// A window drawn over the panes.
@@ -56,6 +63,9 @@ pub enum Overlay {
         scroll: u16,
     },
 }
+
+/// AWS's limit on SCPs attached to one root, OU or account since May 2026.
+pub const DEFAULT_SCP_LIMIT: usize = 10;
 
 /// A crawl in progress.
 #[derive(Debug, Clone)]
@@ -108,6 +118,7 @@ pub struct App {
     pub documents: HashMap<String, Document>,
     /// Tags by resource id, fetched when a node is first selected.
     pub tags: HashMap<String, Tags>,
+    pub drift: DriftView,
     /// A one-line message for the status line.
     pub message: Option<String>,
     /// Why the organization could not be read, when it could not.
@@ -136,6 +147,7 @@ impl App {
             details_cursor: 0,
             documents: HashMap::new(),
             tags: HashMap::new(),
+            drift: DriftView::new(DriftMemory::default(), DEFAULT_SCP_LIMIT),
             message: None,
             error: None,
             spinner: 0,
@@ -259,7 +271,26 @@ impl App {
         });
         self.jobs_in_flight += 1;
         self.error = None;
-        vec![Effect::Run(Job::Crawl { crawl })]
+        let mut effects = vec![Effect::Run(Job::Crawl { crawl })];
+        if !self.drift.reading {
+            self.drift.reading = true;
+            self.jobs_in_flight += 1;
+            effects.push(Effect::Run(Job::ReadControlTower));
+        }
+        effects
+    }
+
+    /// Evaluates drift once both the tree and Control Tower are read.
+    fn evaluate_drift(&mut self) -> Vec<Effect> {
+        if self.loading.is_some() || self.drift.reading || self.org.is_empty() {
+            return Vec::new();
+        }
+        let now = self.now();
+        if self.drift.evaluate(&self.org, now) {
+            vec![Effect::SaveDriftMemory]
+        } else {
+            Vec::new()
+        }
     }
 
     fn on_worker(&mut self, event: WorkerEvent) -> Vec<Effect> {
@@ -267,6 +298,12 @@ impl App {
             WorkerEvent::Crawl { crawl, event } => self.on_crawl_event(crawl, event),
             WorkerEvent::CrawlFinished { crawl, result } => {
                 return self.on_crawl_finished(crawl, result);
+            }
+            WorkerEvent::ControlTowerRead(control_tower) => {
+                self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
+                self.drift.reading = false;
+                self.drift.control_tower = Some(control_tower);
+                return self.evaluate_drift();
             }
             WorkerEvent::TagsListed {
                 resource_id,
@@ -334,15 +371,17 @@ impl App {
                 }
                 self.last_refresh = Some(self.now());
                 self.from_cache = false;
+                let mut effects = self.evaluate_drift();
                 if loading.failures > 0 {
                     self.message = Some(format!(
                         "{} listings failed: see the nodes marked !",
                         loading.failures
                     ));
                     // A partial tree is not a warm start worth keeping.
-                    return Vec::new();
+                    return effects;
                 }
-                vec![Effect::SaveTree]
+                effects.push(Effect::SaveTree);
+                effects
             }
             Err(error) => {
                 self.error = Some(format!("{error}. {}", capitalized(error.hint())));

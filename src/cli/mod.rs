@@ -2,6 +2,7 @@
 //! subcommands that print text or JSON from the same model for scripts and
 //! incident channels. Errors go to stderr with exit status 2.
 
+mod drift;
 mod tree;
 
 use std::path::PathBuf;
@@ -17,7 +18,7 @@ use crate::config::{self, Config, Dirs};
 use crate::provider::Provider;
 use crate::provider::aws::{AwsProvider, AwsSettings, CredentialsProblem};
 use crate::provider::demo::DemoProvider;
-use crate::tui::Session;
+use crate::tui::{Files, Session};
 
 /// A terminal operations console for AWS Organizations governed by AWS
 /// Control Tower.
@@ -63,6 +64,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print the guardrail drift findings.
+    Drift {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Show only findings at or above this severity.
+        #[arg(long, value_enum, default_value_t = drift::MinSeverity::Low)]
+        min_severity: drift::MinSeverity,
+        /// Exit 1 when a finding at or above --min-severity exists, 0 when
+        /// none does (2 stays for errors).
+        #[arg(long)]
+        exit_code: bool,
+    },
 }
 
 /// How a headless command prints.
@@ -79,7 +93,7 @@ const FAILURE: u8 = 2;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("orgtop: {message}");
             ExitCode::from(FAILURE)
@@ -87,7 +101,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<u8, String> {
     let dirs = Dirs::locate();
     let config_path = cli.config.clone().unwrap_or_else(|| dirs.config_file());
     let config = config::load(&config_path).map_err(|e| format!("configuration: {e}"))?;
@@ -107,9 +121,27 @@ fn run(cli: Cli) -> Result<(), String> {
         let provider = provider(&cli, &config).await?;
         match cli.command {
             Some(Command::Tree { format }) => {
-                tree::print(provider.as_ref(), format).await
+                tree::print(provider.as_ref(), format).await.map(|()| 0)
             }
-            None => console(provider, &config, &dirs).await,
+            Some(Command::Drift { format, min_severity, exit_code }) => {
+                let path = drift_memory_path(&dirs, &provider.source());
+                let mut memory = crate::store::read_json(&path).unwrap_or_default();
+                let request = drift::Request {
+                    format,
+                    min_severity: min_severity.into(),
+                    scp_limit: config.organizations.scp_attachment_limit,
+                    memory: &mut memory,
+                };
+                let outcome = drift::run(provider.as_ref(), request).await?;
+                if let Err(error) = crate::store::write_json(&path, &memory) {
+                    tracing::warn!(path = %path.display(), %error, "could not keep the drift memory");
+                }
+                Ok(match (exit_code, outcome) {
+                    (true, drift::Outcome::Drifted) => 1,
+                    _ => 0,
+                })
+            }
+            None => console(provider, &config, &dirs).await.map(|()| 0),
         }
     })
 }
@@ -165,6 +197,11 @@ fn aws_settings(cli: &Cli, config: &Config) -> AwsSettings {
     settings
 }
 
+/// Where the drift engine's memory of `source` is kept.
+fn drift_memory_path(dirs: &Dirs, source: &str) -> PathBuf {
+    crate::store::file_for(&dirs.state, "drift", source)
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }
@@ -174,10 +211,15 @@ async fn console(
     config: &Config,
     dirs: &Dirs,
 ) -> Result<(), String> {
+    let source = provider.source();
     let session = Session {
         limits: config.aws.limits(),
         clock: Arc::new(SystemClock),
-        cache_path: Some(cache::tree_path(&dirs.cache, &provider.source())),
+        files: Files {
+            tree_cache: Some(cache::tree_path(&dirs.cache, &source)),
+            drift_memory: Some(drift_memory_path(dirs, &source)),
+        },
+        scp_limit: config.organizations.scp_attachment_limit,
         provider,
     };
     crate::tui::run(session)

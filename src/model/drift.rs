@@ -232,6 +232,70 @@ pub fn evaluate(input: &DriftInput) -> DriftReport {
     }
 }
 
+/// What the drift engine remembers between runs: when each finding was
+/// first seen, and the managed SCPs' documents as last accepted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftMemory {
+    /// Finding key to the time it was first seen.
+    pub first_seen: BTreeMap<String, DateTime<Utc>>,
+    /// The landing zone version the digests were taken under: an update of
+    /// the landing zone rewrites managed SCPs, so it starts them afresh.
+    pub landing_zone_version: Option<String>,
+    /// Managed SCP id to the digest of its document.
+    pub guardrail_digests: HashMap<String, String>,
+}
+
+impl DriftMemory {
+    /// Evaluates `org` against `control_tower` with what is remembered,
+    /// stamps first-seen times, and remembers this run.
+    pub fn evaluate(
+        &mut self,
+        org: &Org,
+        control_tower: &ControlTower,
+        scp_limit: usize,
+        now: DateTime<Utc>,
+    ) -> DriftReport {
+        self.rebaseline_on_update(control_tower);
+        let input = DriftInput {
+            org,
+            control_tower,
+            known_guardrails: &self.guardrail_digests,
+            scp_limit,
+            now,
+        };
+        let mut report = evaluate(&input);
+        stamp_first_seen(&mut report, &mut self.first_seen);
+        self.remember_new_guardrails(org);
+        report
+    }
+
+    fn rebaseline_on_update(&mut self, control_tower: &ControlTower) {
+        let ControlTower::Available(state) = control_tower else {
+            return;
+        };
+        let Some(zone) = &state.landing_zone else {
+            return;
+        };
+        if self.landing_zone_version.as_deref() != Some(zone.version.as_str()) {
+            self.guardrail_digests.clear();
+            self.landing_zone_version = Some(zone.version.clone());
+        }
+    }
+
+    /// Digests of managed SCPs not seen before become their accepted
+    /// version; a known one keeps its old digest, so a change stays a
+    /// finding until the SCP is restored.
+    fn remember_new_guardrails(&mut self, org: &Org) {
+        for policy in org.policies().iter().filter(|p| is_guardrail(p)) {
+            if let Some(content) = org.policy_content(&policy.id) {
+                self.guardrail_digests
+                    .entry(policy.id.clone())
+                    .or_insert_with(|| content_digest(content));
+            }
+        }
+    }
+}
+
 /// Gives each finding the time it was first seen, from `memory`, and
 /// updates `memory` to hold exactly the findings of this run.
 pub fn stamp_first_seen(
@@ -343,7 +407,7 @@ fn control_tower_rules(
     control_drifted(org, state, found);
     baseline_rules(org, state, found, skipped);
     trusted_access_disabled(org, state, found, skipped);
-    scp_detached_from_ou(org, state, found);
+    scp_detached_from_ou(org, state, found, skipped);
     scp_updated(input, found);
     foundational_rules(org, state, found, skipped);
     guardrail_on_unregistered_target(org, state, found);
@@ -530,7 +594,33 @@ fn trusted_access_disabled(
     }
 }
 
-fn scp_detached_from_ou(org: &Org, state: &ControlTowerState, found: &mut Vec<Draft>) {
+/// Why attachments cannot be trusted to be complete, if some policy's
+/// targets could not be read: a rule that looks for a missing SCP would
+/// then report what was merely unread.
+fn unread_attachments(org: &Org) -> Option<String> {
+    let unread = org.unread_attachments();
+    (!unread.is_empty()).then(|| {
+        format!(
+            "the targets of {} could not be read",
+            plural(unread.len(), "policy")
+        )
+        .replace("policys", "policies")
+    })
+}
+
+fn scp_detached_from_ou(
+    org: &Org,
+    state: &ControlTowerState,
+    found: &mut Vec<Draft>,
+    skipped: &mut Vec<SkippedRule>,
+) {
+    if let Some(reason) = unread_attachments(org) {
+        skipped.push(SkippedRule {
+            kind: FindingKind::ScpDetachedFromOu,
+            reason,
+        });
+        return;
+    }
     for target in registered_targets(state)
         .into_iter()
         .filter(|t| t.starts_with("ou-"))
@@ -709,6 +799,13 @@ fn no_allow_path(
 ) {
     let org = input.org;
     let Some(root) = org.root() else { return };
+    if let Some(reason) = unread_attachments(org) {
+        skipped.push(SkippedRule {
+            kind: FindingKind::NoAllowPath,
+            reason,
+        });
+        return;
+    }
     let management = org
         .organization
         .as_ref()

@@ -101,6 +101,9 @@ pub struct Org {
     attachments: HashMap<String, Vec<String>>,
     /// Policy documents read so far, by policy id.
     policy_contents: HashMap<String, String>,
+    /// Policies whose targets could not be read: the attachments of every
+    /// node are then incomplete.
+    unread_attachments: Vec<String>,
     /// The service principals with trusted access to the organization, once
     /// read (`ListAWSServiceAccessForOrganization`).
     pub trusted_services: Option<Vec<String>>,
@@ -193,6 +196,16 @@ impl Org {
         if !attached.iter().any(|id| id == policy_id) {
             attached.push(policy_id.to_string());
         }
+    }
+
+    /// Records that the targets of `policy_id` could not be read.
+    pub fn mark_attachments_unread(&mut self, policy_id: &str) {
+        self.unread_attachments.push(policy_id.to_string());
+    }
+
+    /// The policies whose targets could not be read.
+    pub fn unread_attachments(&self) -> &[String] {
+        &self.unread_attachments
     }
 
     /// Records the document of policy `policy_id`.

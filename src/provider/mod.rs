@@ -9,6 +9,7 @@ mod error;
 
 use async_trait::async_trait;
 
+use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag,
@@ -41,6 +42,7 @@ impl<T> Page<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {
     Organizations,
+    ControlTower,
 }
 
 /// The AWS Organizations operations the console needs, one method each,
@@ -106,4 +108,30 @@ pub trait Provider: Send + Sync {
         resource_id: &str,
         next_token: Option<String>,
     ) -> Result<Page<Tag>>;
+
+    /// `ListAWSServiceAccessForOrganization`: the service principals with
+    /// trusted access, such as `controltower.amazonaws.com`.
+    async fn list_aws_service_access_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<String>>;
+
+    /// Control Tower's `ListLandingZones`, then `GetLandingZone`: the
+    /// landing zone, or `None` where Control Tower has none.
+    async fn get_landing_zone(&self) -> Result<Option<LandingZone>>;
+
+    /// Control Tower's `ListEnabledBaselines` with `includeChildren`: every
+    /// enabled baseline, those of enrolled accounts included.
+    async fn list_enabled_baselines(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledBaseline>>;
+
+    /// Control Tower's `ListEnabledControls` on the OU `target_identifier`
+    /// (an ARN) with `includeChildren`: its controls and its nested OUs'.
+    async fn list_enabled_controls(
+        &self,
+        target_identifier: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledControl>>;
 }

@@ -3,6 +3,7 @@
 //! costs the same for a hundred accounts as for fifty thousand.
 
 mod details;
+mod drift;
 mod help;
 mod policy;
 mod status;
@@ -35,11 +36,16 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, state: &mut UiState) {
     match (app.zoomed, app.focus) {
         (true, Pane::Tree) => tree::draw(frame, main, app, theme, state),
         (true, Pane::Details) => details::draw(frame, main, app, theme, state),
+        (true, Pane::Drift) => drift::draw(frame, main, app, theme),
         (false, _) => {
             let [left, right] =
                 Layout::horizontal([split(main.width), Constraint::Fill(1)]).areas(main);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)])
+                    .areas(right);
             tree::draw(frame, left, app, theme, state);
-            details::draw(frame, right, app, theme, state);
+            details::draw(frame, top, app, theme, state);
+            drift::draw(frame, bottom, app, theme);
         }
     }
     status::draw(frame, status_area, app, theme);

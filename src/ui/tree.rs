@@ -9,35 +9,42 @@ use ratatui::widgets::Paragraph;
 
 use super::{Theme, UiState, fit, pane};
 use crate::app::{App, Pane, Row};
-use crate::model::{AccountState, NodeKind, Org, PolicyType};
+use crate::model::{AccountState, NodeKind, PolicyType};
 
 /// Which columns fit beside the name.
 struct Columns {
+    drift: bool,
     state: bool,
     scps: bool,
     id: bool,
 }
 
 impl Columns {
+    const DRIFT: usize = 5;
     const STATE: usize = 10;
     const SCPS: usize = 6;
     const ID: usize = 17;
 
     /// The columns that fit beside a name of at least 18 columns (28 for
-    /// the id, which matters least): the account state stays longest, then
-    /// the SCP count, then the id.
+    /// the id, which matters least): the drift count stays longest, then
+    /// the account state, then the SCP count, then the id.
     fn for_width(width: usize) -> Self {
         let room = |name: usize, extra: usize| width > name + extra;
+        let drift = Self::DRIFT;
         Self {
-            state: room(18, Self::STATE),
-            scps: room(18, Self::STATE + Self::SCPS),
-            id: room(28, Self::STATE + Self::SCPS + Self::ID),
+            drift: room(12, drift),
+            state: room(18, drift + Self::STATE),
+            scps: room(18, drift + Self::STATE + Self::SCPS),
+            id: room(28, drift + Self::STATE + Self::SCPS + Self::ID),
         }
     }
 
     fn width(&self) -> usize {
         let on = |flag: bool, w: usize| if flag { w } else { 0 };
-        on(self.state, Self::STATE) + on(self.scps, Self::SCPS) + on(self.id, Self::ID)
+        on(self.drift, Self::DRIFT)
+            + on(self.state, Self::STATE)
+            + on(self.scps, Self::SCPS)
+            + on(self.id, Self::ID)
     }
 }
 
@@ -158,7 +165,7 @@ fn line<'a>(
     spans.push(Span::raw(
         " ".repeat(width.saturating_sub(used + columns.width())),
     ));
-    spans.extend(badges(org, row, columns, theme));
+    spans.extend(badges(app, row, columns, theme));
 
     let mut line = Line::from(spans);
     if chosen {
@@ -201,9 +208,22 @@ fn name_spans<'a>(app: &App, name: &str, row: &Row, theme: &Theme) -> Vec<Span<'
     }
 }
 
-fn badges<'a>(org: &Org, row: &Row, columns: &Columns, theme: &Theme) -> Vec<Span<'a>> {
+fn badges<'a>(app: &App, row: &Row, columns: &Columns, theme: &Theme) -> Vec<Span<'a>> {
+    let org = &app.org;
     let node = org.node(row.node);
     let mut spans = Vec::new();
+    if columns.drift {
+        // A flag and the count of findings at or below the node: the
+        // count reads without colour too.
+        let text = match app.drift.count(row.node) {
+            0 => String::new(),
+            n => format!("⚑{n}"),
+        };
+        spans.push(Span::styled(
+            format!("{text:>4} "),
+            theme.get("drift_badge"),
+        ));
+    }
     if columns.state {
         let (text, style) = match node.account() {
             Some(account) => state_badge(account.state, theme),
@@ -252,12 +272,14 @@ mod tests {
     }
 
     #[test]
-    fn columns_drop_id_first_and_state_last() {
+    fn columns_drop_id_first_and_drift_last() {
         let wide = Columns::for_width(80);
-        assert!(wide.state && wide.scps && wide.id);
-        let medium = Columns::for_width(40);
-        assert!(medium.state && medium.scps && !medium.id);
-        let narrow = Columns::for_width(30);
-        assert!(narrow.state && !narrow.scps && !narrow.id);
+        assert!(wide.drift && wide.state && wide.scps && wide.id);
+        let medium = Columns::for_width(45);
+        assert!(medium.drift && medium.state && medium.scps && !medium.id);
+        let narrow = Columns::for_width(34);
+        assert!(narrow.drift && narrow.state && !narrow.scps && !narrow.id);
+        let narrowest = Columns::for_width(20);
+        assert!(narrowest.drift && !narrowest.state);
     }
 }

@@ -9,6 +9,7 @@ use std::time::Instant;
 use async_trait::async_trait;
 use tokio::sync::Semaphore;
 
+use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag,
@@ -19,13 +20,19 @@ use crate::provider::{ErrorKind, Page, Provider, ProviderError, Result, Service}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub organizations: usize,
+    pub control_tower: usize,
 }
 
 impl Default for Limits {
     /// Organizations allows about 5 requests a second per listing API for
-    /// the whole organization: 4 in flight stays near that.
+    /// the whole organization: 4 in flight stays near that. Control Tower
+    /// throttles on its own and runs its scans on the same organization:
+    /// orgtop reads it two calls at a time.
     fn default() -> Self {
-        Self { organizations: 4 }
+        Self {
+            organizations: 4,
+            control_tower: 2,
+        }
     }
 }
 
@@ -33,6 +40,7 @@ impl Default for Limits {
 pub struct Limited {
     inner: Arc<dyn Provider>,
     organizations: Semaphore,
+    control_tower: Semaphore,
     calls: AtomicU64,
 }
 
@@ -42,6 +50,7 @@ impl Limited {
         Self {
             inner,
             organizations: Semaphore::new(limits.organizations.max(1)),
+            control_tower: Semaphore::new(limits.control_tower.max(1)),
             calls: AtomicU64::new(0),
         }
     }
@@ -60,6 +69,7 @@ impl Limited {
     ) -> Result<T> {
         let semaphore = match service {
             Service::Organizations => &self.organizations,
+            Service::ControlTower => &self.control_tower,
         };
         let _permit = semaphore.acquire().await.map_err(|_| {
             ProviderError::new(
@@ -85,6 +95,7 @@ impl Limited {
 }
 
 const ORGS: Service = Service::Organizations;
+const CONTROL_TOWER: Service = Service::ControlTower;
 
 #[async_trait]
 impl Provider for Limited {
@@ -180,5 +191,48 @@ impl Provider for Limited {
         let call = self.inner.list_tags_for_resource(resource_id, next_token);
         self.limited(ORGS, "ListTagsForResource", resource_id, call)
             .await
+    }
+
+    async fn list_aws_service_access_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<String>> {
+        let call = self
+            .inner
+            .list_aws_service_access_for_organization(next_token);
+        self.limited(ORGS, "ListAWSServiceAccessForOrganization", "", call)
+            .await
+    }
+
+    async fn get_landing_zone(&self) -> Result<Option<LandingZone>> {
+        let call = self.inner.get_landing_zone();
+        self.limited(CONTROL_TOWER, "GetLandingZone", "", call)
+            .await
+    }
+
+    async fn list_enabled_baselines(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledBaseline>> {
+        let call = self.inner.list_enabled_baselines(next_token);
+        self.limited(CONTROL_TOWER, "ListEnabledBaselines", "", call)
+            .await
+    }
+
+    async fn list_enabled_controls(
+        &self,
+        target_identifier: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledControl>> {
+        let call = self
+            .inner
+            .list_enabled_controls(target_identifier, next_token);
+        self.limited(
+            CONTROL_TOWER,
+            "ListEnabledControls",
+            target_identifier,
+            call,
+        )
+        .await
     }
 }

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::crawl::{self, CrawlEvent};
+use crate::model::control_tower::ControlTower;
 use crate::model::{Policy, Tag};
 use crate::provider::{Provider, ProviderError};
 
@@ -26,6 +27,8 @@ pub enum Job {
     DescribePolicy { policy_id: String },
     /// Fetch every tag of one root, OU or account.
     ListTags { resource_id: String },
+    /// Read Control Tower's landing zone, baselines and controls.
+    ReadControlTower,
 }
 
 /// What the pool reports back.
@@ -38,6 +41,8 @@ pub enum WorkerEvent {
         crawl: u64,
         result: Result<(), ProviderError>,
     },
+    /// Control Tower's state, or why it could not be read.
+    ControlTowerRead(ControlTower),
     /// A resource's tags arrived, or could not be fetched.
     TagsListed {
         resource_id: String,
@@ -116,6 +121,10 @@ async fn run(
         Job::DescribePolicy { policy_id } => {
             let result = provider.describe_policy(&policy_id).await;
             let _ = events.send(WorkerEvent::PolicyDescribed { policy_id, result });
+        }
+        Job::ReadControlTower => {
+            let control_tower = crawl::control_tower::read(provider).await;
+            let _ = events.send(WorkerEvent::ControlTowerRead(control_tower));
         }
         Job::ListTags { resource_id } => {
             let result = all_tags(provider, &resource_id).await;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod console;
 pub mod moto;
 pub mod per_node;
 pub mod pty;

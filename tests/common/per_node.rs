@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use futures::stream::{self, StreamExt, TryStreamExt};
+use orgtop::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use orgtop::model::{
     Account, Org, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag,
@@ -138,6 +139,34 @@ impl Provider for TreeOnly<'_> {
         next_token: Option<String>,
     ) -> Result<Page<Tag>> {
         self.0.list_tags_for_resource(resource_id, next_token).await
+    }
+
+    async fn list_aws_service_access_for_organization(
+        &self,
+        _next_token: Option<String>,
+    ) -> Result<Page<String>> {
+        Ok(Page::last(Vec::new()))
+    }
+
+    async fn get_landing_zone(&self) -> Result<Option<LandingZone>> {
+        self.0.get_landing_zone().await
+    }
+
+    async fn list_enabled_baselines(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledBaseline>> {
+        self.0.list_enabled_baselines(next_token).await
+    }
+
+    async fn list_enabled_controls(
+        &self,
+        target_identifier: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledControl>> {
+        self.0
+            .list_enabled_controls(target_identifier, next_token)
+            .await
     }
 }
 

@@ -215,6 +215,13 @@ impl Pty {
         &self.home
     }
 
+    /// Ends the run, killing the program if it still runs, and gives back
+    /// its home, so that a second run can start where the first left off
+    /// (with its warm-start cache, say).
+    pub fn into_home(mut self) -> Home {
+        std::mem::take(&mut self.home)
+    }
+
     /// Types `keys`: text, or the sequences in [`keys`].
     pub fn send(&mut self, keys: &str) {
         self.keyboard

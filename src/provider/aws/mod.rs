@@ -3,14 +3,20 @@
 //! Configuration comes from aws-config, the way every AWS tool reads it: the
 //! default credential chain, named and SSO profiles, `AWS_REGION`, and the
 //! standard endpoint settings (`AWS_ENDPOINT_URL`,
-//! `AWS_ENDPOINT_URL_ORGANIZATIONS`, a profile's `endpoint_url`), which the
-//! SDK applies by itself. orgtop adds what its own settings say on top:
-//! profile, region, an explicit endpoint URL, retries and timeouts.
+//! `AWS_ENDPOINT_URL_ORGANIZATIONS`, `AWS_ENDPOINT_URL_CONTROLTOWER`, a
+//! profile's `endpoint_url`), which the SDK applies by itself. orgtop adds
+//! what its own settings say on top: profile, region, an explicit endpoint
+//! URL, retries and timeouts.
 //!
 //! Throttled calls are retried by the SDK's own retry strategy; orgtop never
 //! loops around a call itself. The SDK classifies Organizations'
-//! `TooManyRequestsException` (HTTP 400) as throttling by its error code.
+//! `TooManyRequestsException` (HTTP 400) as throttling by its error code,
+//! and Control Tower's `ThrottlingException` (HTTP 429) by its model.
+//!
+//! Control Tower answers only in its home region, which may differ from the
+//! region Organizations is asked in: `[aws.control_tower] region` names it.
 
+mod control_tower;
 mod error;
 mod organizations;
 
@@ -24,12 +30,14 @@ use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
 use serde::Deserialize;
 
 use super::{Page, Provider, Result};
+use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag,
 };
 use crate::worker::Limits;
 
+use control_tower::ControlTower;
 pub use organizations::Organizations;
 
 /// Organizations is a global service that answers from us-east-1; asked
@@ -59,6 +67,17 @@ pub struct AwsSettings {
     pub operation_timeout_secs: u64,
     /// How many calls may be in flight at once, per service.
     pub concurrency: Concurrency,
+    /// The `[aws.control_tower]` table: where Control Tower is asked.
+    pub control_tower: ControlTowerSettings,
+}
+
+/// The `[aws.control_tower]` table of the configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ControlTowerSettings {
+    /// Control Tower's home region, the one its landing zone was set up
+    /// in; unset, Control Tower is asked in the region Organizations is.
+    pub region: Option<String>,
 }
 
 impl Default for AwsSettings {
@@ -74,6 +93,7 @@ impl Default for AwsSettings {
             connect_timeout_secs: 5,
             operation_timeout_secs: 60,
             concurrency: Concurrency::default(),
+            control_tower: ControlTowerSettings::default(),
         }
     }
 }
@@ -95,12 +115,16 @@ pub enum RetryMode {
 pub struct Concurrency {
     /// Organizations calls in flight at once.
     pub organizations: usize,
+    /// Control Tower calls in flight at once.
+    pub control_tower: usize,
 }
 
 impl Default for Concurrency {
     fn default() -> Self {
+        let limits = Limits::default();
         Self {
-            organizations: Limits::default().organizations,
+            organizations: limits.organizations,
+            control_tower: limits.control_tower,
         }
     }
 }
@@ -127,6 +151,7 @@ impl AwsSettings {
     pub fn limits(&self) -> Limits {
         Limits {
             organizations: self.concurrency.organizations,
+            control_tower: self.concurrency.control_tower,
         }
     }
 
@@ -169,6 +194,23 @@ pub fn organizations_config(
     }
 }
 
+/// The Control Tower client configuration for `sdk` and `settings`: the
+/// same credentials, retries, timeouts and endpoint URL as Organizations',
+/// in Control Tower's home region when the settings name one.
+pub fn control_tower_config(
+    sdk: &SdkConfig,
+    settings: &AwsSettings,
+) -> aws_sdk_controltower::config::Builder {
+    let mut builder = aws_sdk_controltower::config::Builder::from(sdk);
+    if let Some(region) = &settings.control_tower.region {
+        builder = builder.region(Region::new(region.clone()));
+    }
+    match &settings.endpoint_url {
+        Some(url) => builder.endpoint_url(url),
+        None => builder,
+    }
+}
+
 /// Why no credentials could be had before the first call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CredentialsProblem {
@@ -181,6 +223,9 @@ pub enum CredentialsProblem {
 /// The provider that asks AWS.
 pub struct AwsProvider {
     organizations: Organizations,
+    /// Absent when the provider was built around an Organizations client
+    /// alone: Control Tower is then reported unavailable.
+    control_tower: Option<ControlTower>,
     source: String,
     profile: String,
     credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
@@ -195,9 +240,23 @@ impl AwsProvider {
         let client = aws_sdk_organizations::Client::from_conf(
             organizations_config(&sdk, settings).build(),
         );
-        let mut provider = Self::from_client(client, settings);
+        let control_tower = aws_sdk_controltower::Client::from_conf(
+            control_tower_config(&sdk, settings).build(),
+        );
+        let mut provider =
+            Self::from_client(client, settings).with_control_tower(control_tower);
         provider.credentials = sdk.credentials_provider();
         provider
+    }
+
+    /// The provider with `client` for its Control Tower calls, e.g. a
+    /// client with a test's mocked answers.
+    pub fn with_control_tower(self, client: aws_sdk_controltower::Client) -> Self {
+        let control_tower = ControlTower::new(client, self.profile.clone());
+        Self {
+            control_tower: Some(control_tower),
+            ..self
+        }
     }
 
     /// A provider over an Organizations client built elsewhere, e.g. with a
@@ -215,10 +274,24 @@ impl AwsProvider {
         );
         Self {
             organizations: Organizations::new(client, profile.clone()),
+            control_tower: None,
             source,
             profile,
             credentials: None,
         }
+    }
+
+    /// The Control Tower adapter, or why there is none.
+    fn control_tower(&self, operation: &'static str) -> Result<&ControlTower> {
+        self.control_tower.as_ref().ok_or_else(|| {
+            super::ProviderError::new(
+                operation,
+                None,
+                super::ErrorKind::Unavailable,
+                "NoControlTowerClient",
+                "this provider was built without a Control Tower client",
+            )
+        })
     }
 
     /// Resolves credentials once, before anything else is sent, so that a
@@ -349,6 +422,39 @@ impl Provider for AwsProvider {
             .list_tags_for_resource(resource_id, next_token)
             .await
     }
+
+    async fn list_aws_service_access_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<String>> {
+        self.organizations
+            .list_aws_service_access_for_organization(next_token)
+            .await
+    }
+
+    async fn get_landing_zone(&self) -> Result<Option<LandingZone>> {
+        let control_tower = self.control_tower("GetLandingZone")?;
+        control_tower.get_landing_zone().await
+    }
+
+    async fn list_enabled_baselines(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledBaseline>> {
+        let control_tower = self.control_tower("ListEnabledBaselines")?;
+        control_tower.list_enabled_baselines(next_token).await
+    }
+
+    async fn list_enabled_controls(
+        &self,
+        target_identifier: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledControl>> {
+        let control_tower = self.control_tower("ListEnabledControls")?;
+        control_tower
+            .list_enabled_controls(target_identifier, next_token)
+            .await
+    }
 }
 
 #[cfg(test)]
@@ -366,6 +472,36 @@ mod tests {
         assert_eq!(settings.max_attempts, AwsSettings::default().max_attempts);
         assert_eq!(settings.limits().organizations, 2);
         assert_eq!(settings.retry_config().max_attempts(), 5);
+    }
+
+    #[test]
+    fn the_control_tower_region_is_read_from_its_table_and_defaults_to_none() {
+        let settings: AwsSettings = toml::from_str(
+            "region = \"us-east-1\"\n[control_tower]\nregion = \"eu-west-1\"\n",
+        )
+        .unwrap();
+        assert_eq!(settings.control_tower.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(settings.region.as_deref(), Some("us-east-1"));
+
+        let settings: AwsSettings = toml::from_str("profile = \"audit\"\n").unwrap();
+        assert_eq!(settings.control_tower.region, None);
+        assert!(
+            toml::from_str::<AwsSettings>("[control_tower]\nregoin = \"x\"").is_err()
+        );
+    }
+
+    #[test]
+    fn the_configuration_file_names_the_control_tower_region_under_aws() {
+        let file = "[aws]\nregion = \"us-east-1\"\n\
+                    [aws.control_tower]\nregion = \"eu-west-1\"\n";
+        let config: crate::config::Config = toml::from_str(file).unwrap();
+        assert_eq!(
+            config.aws.control_tower.region.as_deref(),
+            Some("eu-west-1")
+        );
+
+        let config: crate::config::Config = toml::from_str("[aws]\n").unwrap();
+        assert_eq!(config.aws.control_tower.region, None);
     }
 
     #[test]

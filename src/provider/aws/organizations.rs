@@ -63,6 +63,24 @@ impl Organizations {
         page(roots, output.next_token())
     }
 
+    /// `ListAWSServiceAccessForOrganization`.
+    pub async fn list_aws_service_access_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<String>> {
+        let call = self.call("ListAWSServiceAccessForOrganization", None);
+        let request = self
+            .client
+            .list_aws_service_access_for_organization()
+            .set_next_token(next_token);
+        let output = request.send().await.map_err(|e| call.error(e))?;
+        let principals = output
+            .enabled_service_principals()
+            .iter()
+            .map(|principal| Ok(text(principal.service_principal())));
+        page(principals, output.next_token())
+    }
+
     /// `ListOrganizationalUnitsForParent`.
     pub async fn list_organizational_units_for_parent(
         &self,

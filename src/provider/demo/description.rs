@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::ids;
 use super::state::DemoState;
+use super::{control_tower, ids};
 use crate::model::{
     Account, AccountState, JoinedMethod, Organization, Policy, PolicySummary, PolicyType,
 };
@@ -25,6 +25,7 @@ struct Description {
     account: Vec<AccountEntry>,
     #[serde(default)]
     policy: Vec<PolicyEntry>,
+    control_tower: Option<control_tower::ControlTowerEntry>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +49,9 @@ struct UnitEntry {
     path: String,
     #[serde(default)]
     policies: Vec<String>,
+    /// Policies of `attached_to_every_target` someone detached here.
+    #[serde(default)]
+    detached: Vec<String>,
     #[serde(default)]
     tags: BTreeMap<String, String>,
 }
@@ -133,6 +137,7 @@ fn build(description: Description) -> Result<DemoState, String> {
     )?;
 
     let unit_ids = add_units(&mut state, &description.unit, &policy_ids, everywhere)?;
+    let mut account_ids_by_name = HashMap::new();
     for entry in &description.account {
         let id = if entry.name == management.name {
             management_id.clone()
@@ -148,10 +153,18 @@ fn build(description: Description) -> Result<DemoState, String> {
                 .clone(),
             None => root_id.clone(),
         };
+        account_ids_by_name.insert(entry.name.as_str(), id.clone());
         state.add_account(&parent, account(entry, id.clone()));
         attach_by_name(&mut state, &policy_ids, everywhere, &id)?;
         attach_by_name(&mut state, &policy_ids, &entry.policies, &id)?;
         tag(&mut state, &id, &entry.tags);
+    }
+    if let Some(entry) = &description.control_tower {
+        let names = control_tower::Names {
+            units: &unit_ids,
+            accounts: &account_ids_by_name,
+        };
+        control_tower::build(&mut state, entry, &names)?;
     }
     Ok(state)
 }
@@ -202,7 +215,12 @@ fn add_units<'a>(
         };
         let id = ids::organizational_unit_id(&root_suffix, &entry.path);
         state.add_unit(&parent, id.clone(), name);
-        attach_by_name(state, policy_ids, everywhere, &id)?;
+        let kept: Vec<String> = everywhere
+            .iter()
+            .filter(|p| !entry.detached.contains(p))
+            .cloned()
+            .collect();
+        attach_by_name(state, policy_ids, &kept, &id)?;
         attach_by_name(state, policy_ids, &entry.policies, &id)?;
         tag(state, &id, &entry.tags);
         unit_ids.insert(&entry.path, id);

@@ -2,6 +2,7 @@
 //! items a page), a few milliseconds per call, AWS's error codes for bad
 //! requests, and faults that tests can inject.
 
+mod control_tower;
 mod description;
 mod generate;
 mod ids;
@@ -13,6 +14,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::{ErrorKind, Page, Provider, ProviderError, Result};
+use crate::model::control_tower::{
+    EnabledBaseline, EnabledControl, LandingZone, id_from_arn,
+};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag, TargetType,
@@ -350,6 +354,88 @@ impl Provider for DemoProvider {
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             page(operation, &format!("tags/{resource_id}"), tags, next_token)
+        })
+    }
+
+    async fn list_aws_service_access_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<String>> {
+        let operation = "ListAWSServiceAccessForOrganization";
+        self.call(operation).await?;
+        self.read(operation, |state| {
+            page(
+                operation,
+                "service-access",
+                &state.trusted_services,
+                next_token,
+            )
+        })
+    }
+
+    async fn get_landing_zone(&self) -> Result<Option<LandingZone>> {
+        let operation = "GetLandingZone";
+        self.call(operation).await?;
+        self.read(operation, |state| {
+            Ok(state
+                .control_tower
+                .as_ref()
+                .map(|ct| ct.landing_zone.clone()))
+        })
+    }
+
+    async fn list_enabled_baselines(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledBaseline>> {
+        let operation = "ListEnabledBaselines";
+        self.call(operation).await?;
+        self.read(operation, |state| {
+            let baselines = state
+                .control_tower
+                .as_ref()
+                .map(|ct| ct.baselines.as_slice());
+            page(
+                operation,
+                "baselines",
+                baselines.unwrap_or_default(),
+                next_token,
+            )
+        })
+    }
+
+    async fn list_enabled_controls(
+        &self,
+        target_identifier: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<EnabledControl>> {
+        let operation = "ListEnabledControls";
+        self.call(operation).await?;
+        self.read(operation, |state| {
+            let target = id_from_arn(target_identifier);
+            if !state.units.contains_key(target) {
+                return Err(ProviderError::new(
+                    operation,
+                    Some(target_identifier),
+                    ErrorKind::NotFound,
+                    "ResourceNotFoundException",
+                    "The requested resource does not exist.",
+                ));
+            }
+            // includeChildren: the OU's controls and its nested OUs'.
+            let controls: Vec<EnabledControl> = state
+                .control_tower
+                .iter()
+                .flat_map(|ct| ct.controls.iter())
+                .filter(|c| state.is_within(id_from_arn(&c.target_identifier), target))
+                .cloned()
+                .collect();
+            page(
+                operation,
+                &format!("controls/{target}"),
+                &controls,
+                next_token,
+            )
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyType, Root,
     Tag,
@@ -25,6 +26,18 @@ pub struct DemoState {
     pub targets_of: HashMap<String, Vec<String>>,
     /// Resource id to its tags, by key.
     pub tags: HashMap<String, Vec<Tag>>,
+    /// Service principals with trusted access to the organization.
+    pub trusted_services: Vec<String>,
+    /// Control Tower, where the organization has a landing zone.
+    pub control_tower: Option<DemoControlTower>,
+}
+
+/// What the demo's Control Tower answers.
+#[derive(Debug, Clone)]
+pub struct DemoControlTower {
+    pub landing_zone: LandingZone,
+    pub baselines: Vec<EnabledBaseline>,
+    pub controls: Vec<EnabledControl>,
 }
 
 impl DemoState {
@@ -48,6 +61,8 @@ impl DemoState {
             policies: Vec::new(),
             targets_of: HashMap::new(),
             tags: HashMap::new(),
+            trusted_services: Vec::new(),
+            control_tower: None,
         }
     }
 
@@ -125,6 +140,18 @@ impl DemoState {
             .filter(|p| p.summary.policy_type == policy_type)
             .map(|p| p.summary.clone())
             .collect()
+    }
+
+    /// Whether `id` is `ancestor` or stands anywhere below it.
+    pub fn is_within(&self, id: &str, ancestor: &str) -> bool {
+        let mut at = Some(id);
+        while let Some(current) = at {
+            if current == ancestor {
+                return true;
+            }
+            at = self.parent_of.get(current).map(String::as_str);
+        }
+        false
     }
 
     /// Whether `id` names the root or an organizational unit.

@@ -10,6 +10,8 @@
 //! console can draw the tree while the crawl goes on; [`apply`] folds the
 //! events into an [`Org`].
 
+pub mod control_tower;
+
 use std::future::Future;
 use std::pin::Pin;
 
@@ -43,6 +45,13 @@ pub enum CrawlEvent {
         policy_id: String,
         targets: Vec<PolicyTarget>,
     },
+    /// The document of a service control policy, which the drift rules read.
+    Document {
+        policy_id: String,
+        content: String,
+    },
+    /// A page of the service principals with trusted access.
+    TrustedServices(Vec<String>),
     /// A listing failed; the rest of the crawl goes on. `target_id` names the
     /// node or policy whose listing failed.
     Failed {
@@ -60,6 +69,8 @@ impl CrawlEvent {
             Self::Accounts { accounts, .. } => accounts.len(),
             Self::Policies(policies) => policies.len(),
             Self::Targets { targets, .. } => targets.len(),
+            Self::Document { .. } => 1,
+            Self::TrustedServices(services) => services.len(),
             Self::Failed { .. } => 0,
         }
     }
@@ -78,22 +89,34 @@ enum Listing {
     Accounts(String),
     Policies(PolicyType),
     Targets(String),
+    /// `DescribePolicy`: one answer, no pages.
+    Document(String),
+    ServiceAccess,
 }
 
 impl Listing {
     fn subject(&self) -> String {
         match self {
-            Self::Units(id) | Self::Accounts(id) | Self::Targets(id) => id.clone(),
+            Self::Units(id)
+            | Self::Accounts(id)
+            | Self::Targets(id)
+            | Self::Document(id) => id.clone(),
             Self::Policies(policy_type) => policy_type.as_aws_str().to_string(),
+            Self::ServiceAccess => TRUSTED_ACCESS.to_string(),
         }
     }
 }
+
+/// The subject of a failed `ListAWSServiceAccessForOrganization`.
+pub const TRUSTED_ACCESS: &str = "trusted-access";
 
 enum Answer {
     Units(Page<OrganizationalUnit>),
     Accounts(Page<Account>),
     Policies(Page<PolicySummary>),
     Targets(Page<PolicyTarget>),
+    Document(String),
+    ServiceAccess(Page<String>),
 }
 
 type Fetch<'a> =
@@ -118,6 +141,14 @@ fn fetch(provider: &dyn Provider, listing: Listing, token: Option<String>) -> Fe
                 .list_targets_for_policy(policy, token)
                 .await
                 .map(Answer::Targets),
+            Listing::Document(policy) => provider
+                .describe_policy(policy)
+                .await
+                .map(|p| Answer::Document(p.content)),
+            Listing::ServiceAccess => provider
+                .list_aws_service_access_for_organization(token)
+                .await
+                .map(Answer::ServiceAccess),
         };
         (listing, answer)
     })
@@ -144,6 +175,7 @@ pub async fn crawl(
     for policy_type in POLICY_TYPES {
         pending.push(fetch(provider, Listing::Policies(policy_type), None));
     }
+    pending.push(fetch(provider, Listing::ServiceAccess, None));
 
     while let Some((listing, answer)) = pending.next().await {
         let answer = match answer {
@@ -210,13 +242,18 @@ fn digest(
             )
         }
         Answer::Policies(page) => {
-            let opens = page
-                .items
-                .iter()
-                .map(|p| Listing::Targets(p.id.clone()))
-                .collect();
+            let opens = page.items.iter().flat_map(policy_listings).collect();
             (CrawlEvent::Policies(page.items), page.next_token, opens)
         }
+        Answer::Document(content) => {
+            let policy_id = listing.subject();
+            (CrawlEvent::Document { policy_id, content }, None, vec![])
+        }
+        Answer::ServiceAccess(page) => (
+            CrawlEvent::TrustedServices(page.items),
+            page.next_token,
+            vec![],
+        ),
         Answer::Targets(page) => {
             let policy_id = listing.subject();
             (
@@ -229,6 +266,18 @@ fn digest(
             )
         }
     }
+}
+
+/// What to read about a policy: its targets always; its document too when
+/// it is a service control policy that AWS does not manage, since the drift
+/// rules ask whether it allows anything and whether a managed guardrail
+/// changed. FullAWSAccess is known without asking.
+fn policy_listings(policy: &PolicySummary) -> Vec<Listing> {
+    let mut listings = vec![Listing::Targets(policy.id.clone())];
+    if policy.policy_type == PolicyType::ServiceControlPolicy && !policy.aws_managed {
+        listings.push(Listing::Document(policy.id.clone()));
+    }
+    listings
 }
 
 async fn all_roots(provider: &dyn Provider) -> Result<Vec<Root>, ProviderError> {
@@ -271,6 +320,18 @@ pub fn apply(org: &mut Org, event: CrawlEvent) {
             for target in targets {
                 org.attach(&policy_id, &target.target_id);
             }
+        }
+        CrawlEvent::Document { policy_id, content } => {
+            org.set_policy_content(&policy_id, content)
+        }
+        CrawlEvent::TrustedServices(services) => org
+            .trusted_services
+            .get_or_insert_with(Vec::new)
+            .extend(services),
+        CrawlEvent::Failed { target_id, error }
+            if error.operation == "ListTargetsForPolicy" =>
+        {
+            org.mark_attachments_unread(&target_id)
         }
         CrawlEvent::Failed { target_id, error } => {
             org.mark_failed(&target_id, format!("{error} ({})", error.hint()))
