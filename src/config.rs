@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::model::cost::{CostMetric, Credit};
 use crate::provider::aws::AwsSettings;
 use thiserror::Error;
 
@@ -17,7 +21,80 @@ pub struct Config {
     pub log: LogSettings,
     pub demo: DemoSettings,
     pub organizations: OrganizationsSettings,
+    pub cost: CostSettings,
     pub aws: AwsSettings,
+}
+
+/// `[cost]`: what orgtop asks Cost Explorer, and how often. Every Cost
+/// Explorer request is billed ($0.01).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostSettings {
+    /// Closed months shown before the current one.
+    pub months: u32,
+    /// `UnblendedCost`, `NetUnblendedCost` or `AmortizedCost`.
+    pub metric: CostMetric,
+    /// How long read costs are reused before a start reads them again.
+    pub cache_ttl_hours: u32,
+    /// Whether the console reads costs at start when the cache is missing
+    /// or older than the time-to-live. Nothing reads them on a timer.
+    pub read_on_start: bool,
+    /// Credits to show where the Billing API cannot be asked.
+    pub credit: Vec<ConfiguredCredit>,
+}
+
+impl Default for CostSettings {
+    fn default() -> Self {
+        Self {
+            months: 6,
+            metric: CostMetric::UnblendedCost,
+            cache_ttl_hours: 4,
+            read_on_start: true,
+            credit: Vec::new(),
+        }
+    }
+}
+
+/// A `[[cost.credit]]` entry: one credit as its issuer's letter states it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfiguredCredit {
+    /// The account the credit was issued to.
+    pub account_id: String,
+    pub description: String,
+    /// The amount issued, e.g. "100000.00".
+    pub amount: Decimal,
+    /// What remains, if known; otherwise the amount issued.
+    #[serde(default)]
+    pub remaining: Option<Decimal>,
+    #[serde(default = "usd")]
+    pub currency: String,
+    pub start: NaiveDate,
+    #[serde(default)]
+    pub expiry: Option<NaiveDate>,
+}
+
+fn usd() -> String {
+    "USD".into()
+}
+
+impl ConfiguredCredit {
+    /// The credit as the cost model takes it.
+    pub fn to_credit(&self, index: usize) -> Credit {
+        let midnight =
+            |date: NaiveDate| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        Credit {
+            credit_id: format!("configured-{}", index + 1),
+            account_id: self.account_id.clone(),
+            description: self.description.clone(),
+            initial: self.amount,
+            remaining: self.remaining.unwrap_or(self.amount),
+            currency: self.currency.clone(),
+            start: midnight(self.start),
+            expiry: self.expiry.map(midnight),
+            shareable: None,
+        }
+    }
 }
 
 /// `[organizations]`: the organization's quotas, which AWS changes over

@@ -20,8 +20,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
-use crate::app::DriftView;
 use crate::app::{App, Effect, Event};
+use crate::app::{CostOptions, DriftView};
 use crate::cache;
 use crate::clock::SharedClock;
 use crate::provider::Provider;
@@ -44,6 +44,7 @@ pub struct Session {
     pub files: Files,
     /// How many SCPs a root, OU or account may have attached.
     pub scp_limit: usize,
+    pub cost_options: CostOptions,
 }
 
 /// Where the console keeps what outlives it, if anywhere.
@@ -53,6 +54,8 @@ pub struct Files {
     pub tree_cache: Option<PathBuf>,
     /// What the drift engine remembers: first-seen times, SCP digests.
     pub drift_memory: Option<PathBuf>,
+    /// The costs last read, shared with `orgtop cost`.
+    pub costs: Option<PathBuf>,
 }
 
 /// Runs the console until the person quits.
@@ -72,6 +75,10 @@ pub async fn run(session: Session) -> Result<()> {
     }
     let memory = files.drift_memory.as_deref().and_then(store::read_json);
     app.drift = DriftView::new(memory.unwrap_or_default(), session.scp_limit);
+    app.cost.options = session.cost_options;
+    if let Some(costs) = files.costs.as_deref().and_then(store::read_json) {
+        app.show_cached_costs(costs);
+    }
     let mut terminal = match enter() {
         Ok(terminal) => terminal,
         Err(error) => {
@@ -110,6 +117,7 @@ async fn event_loop(
                 Effect::SaveDriftMemory => {
                     save_drift_memory(app, files.drift_memory.as_ref())
                 }
+                Effect::SaveCosts => save_costs(app, files.costs.as_ref()),
             }
         }
         if dirty {
@@ -169,6 +177,18 @@ fn save_drift_memory(app: &App, path: Option<&PathBuf>) {
     tokio::task::spawn_blocking(move || {
         if let Err(error) = store::write_json(&path, &memory) {
             tracing::warn!(path = %path.display(), %error, "could not keep the drift memory");
+        }
+    });
+}
+
+/// Writes the costs just read for the next start and `orgtop cost`.
+fn save_costs(app: &App, path: Option<&PathBuf>) {
+    let (Some(path), Some(data)) = (path.cloned(), app.cost.data.clone()) else {
+        return;
+    };
+    tokio::task::spawn_blocking(move || {
+        if let Err(error) = store::write_json(&path, &data) {
+            tracing::warn!(path = %path.display(), %error, "could not keep the costs");
         }
     });
 }

@@ -33,27 +33,53 @@ fn demo_app() -> App {
     let evaluated = app.drift.evaluate(&app.org, clock.now());
     assert!(evaluated);
     clock.set(now);
+    let demo = demo.with_clock(Arc::new(clock));
+    let plan = app.cost.plan(now.date_naive(), now);
+    let read = runtime
+        .block_on(crawl::costs::read(
+            &demo,
+            &plan,
+            None,
+            &[],
+            now.date_naive(),
+            now,
+        ))
+        .unwrap();
+    app.show_cached_costs(read.data);
     app
 }
 
-/// Presses each key and, as the runtime would, runs the tag fetches the
-/// app asks for against the demo, so the details pane shows them.
+/// Presses each key and, as the runtime would, runs the tag and service
+/// cost fetches the app asks for against the demo, so the panes show them.
 fn press(app: &mut App, codes: &[KeyCode]) {
-    let demo = DemoProvider::northwind(Duration::ZERO).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 12, 4, 12, 0, 0).unwrap();
+    let demo = DemoProvider::northwind(Duration::ZERO)
+        .unwrap()
+        .with_clock(Arc::new(FixedClock::new(now)));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
     for &code in codes {
         let effects = app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
         for effect in effects {
-            if let Effect::Run(Job::ListTags { resource_id }) = effect {
-                let result = runtime
-                    .block_on(demo.list_tags_for_resource(&resource_id, None))
-                    .map(|page| page.items);
-                app.update(Event::Worker(WorkerEvent::TagsListed {
-                    resource_id,
-                    result,
-                }));
+            match effect {
+                Effect::Run(Job::ListTags { resource_id }) => {
+                    let result = runtime
+                        .block_on(demo.list_tags_for_resource(&resource_id, None))
+                        .map(|page| page.items);
+                    app.update(Event::Worker(WorkerEvent::TagsListed {
+                        resource_id,
+                        result,
+                    }));
+                }
+                Effect::Run(Job::ReadServiceCosts { account_id, period }) => {
+                    let result = runtime
+                        .block_on(demo.get_cost_by_service(&account_id, &period, None))
+                        .map(|page| page.items);
+                    let event = WorkerEvent::ServiceCostsRead { account_id, result };
+                    app.update(Event::Worker(event));
+                }
+                _ => {}
             }
         }
     }
@@ -153,4 +179,40 @@ fn drift_pane_beside_the_tree_at_80_by_24() {
         &[KeyCode::Down, KeyCode::Down, KeyCode::Down, KeyCode::Down],
     );
     insta::assert_snapshot!(render(&mut app, 80, 24));
+}
+
+#[test]
+fn cost_pane_for_the_whole_organization() {
+    let mut app = demo_app();
+    press(
+        &mut app,
+        &[
+            KeyCode::Char('c'),
+            KeyCode::Tab,
+            KeyCode::Tab,
+            KeyCode::Char('z'),
+        ],
+    );
+    insta::assert_snapshot!(render(&mut app, 100, 36));
+}
+
+#[test]
+fn cost_by_service_of_the_legacy_production_account() {
+    let mut app = demo_app();
+    press(&mut app, &[KeyCode::Char('/')]);
+    type_text(&mut app, "legacy");
+    press(
+        &mut app,
+        &[KeyCode::Enter, KeyCode::Esc, KeyCode::Char('c')],
+    );
+    press(
+        &mut app,
+        &[
+            KeyCode::Tab,
+            KeyCode::Tab,
+            KeyCode::Char('b'),
+            KeyCode::Char('z'),
+        ],
+    );
+    insta::assert_snapshot!(render(&mut app, 100, 36));
 }

@@ -3,8 +3,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{App, Effect, Overlay, Pane};
+use super::{App, Bottom, Effect, Overlay, Pane, Services};
 use crate::model::Filter;
+use crate::model::cost::{CostPeriod, Month};
+use crate::worker::Job;
 
 /// One line of the help overlay.
 pub struct KeyHelp {
@@ -59,6 +61,18 @@ pub const HELP: &[KeyHelp] = &[
         action: "refresh from the source",
     },
     KeyHelp {
+        keys: "c",
+        action: "show cost or drift under the details",
+    },
+    KeyHelp {
+        keys: "r (cost pane)",
+        action: "read costs again: says the billed requests first",
+    },
+    KeyHelp {
+        keys: "b (cost pane)",
+        action: "the selected account's cost by service",
+    },
+    KeyHelp {
         keys: "f",
         action: "raise the drift pane's minimum severity (cycles)",
     },
@@ -93,7 +107,11 @@ impl App {
         match key.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
             KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
+            KeyCode::Char('r') if self.focus == Pane::Cost => {
+                return self.ask_cost_refresh();
+            }
             KeyCode::Char('r') => return self.begin_crawl(),
+            KeyCode::Char('c') => self.toggle_bottom(),
             KeyCode::Char('z') => self.zoomed = !self.zoomed,
             KeyCode::Tab | KeyCode::BackTab => self.switch_focus(),
             KeyCode::Char('p') => return self.open_selected_policy(),
@@ -111,17 +129,73 @@ impl App {
                 Pane::Tree => self.on_tree_key(key),
                 Pane::Details => return self.on_details_key(key),
                 Pane::Drift => self.on_drift_key(key),
+                Pane::Cost => return self.on_cost_key(key),
             },
         }
         Vec::new()
     }
 
     fn switch_focus(&mut self) {
-        self.focus = match self.focus {
-            Pane::Tree => Pane::Details,
-            Pane::Details => Pane::Drift,
-            Pane::Drift => Pane::Tree,
+        self.focus = match (self.focus, self.bottom) {
+            (Pane::Tree, _) => Pane::Details,
+            (Pane::Details, Bottom::Drift) => Pane::Drift,
+            (Pane::Details, Bottom::Cost) => Pane::Cost,
+            (Pane::Drift | Pane::Cost, _) => Pane::Tree,
         };
+    }
+
+    /// Switches the pane under the details between drift and cost, keeping
+    /// the focus on it if it had it.
+    fn toggle_bottom(&mut self) {
+        self.bottom = match self.bottom {
+            Bottom::Drift => Bottom::Cost,
+            Bottom::Cost => Bottom::Drift,
+        };
+        self.focus = match (self.focus, self.bottom) {
+            (Pane::Drift | Pane::Cost, Bottom::Drift) => Pane::Drift,
+            (Pane::Drift | Pane::Cost, Bottom::Cost) => Pane::Cost,
+            (focus, _) => focus,
+        };
+    }
+
+    /// `r` in the cost pane: says what a refresh costs before it runs.
+    fn ask_cost_refresh(&mut self) -> Vec<Effect> {
+        let now = self.now();
+        let plan = self.cost.plan(now.date_naive(), now);
+        let billed_requests = plan.billed_requests();
+        self.overlay = Some(Overlay::ConfirmCostRefresh { billed_requests });
+        Vec::new()
+    }
+
+    fn on_cost_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.code != KeyCode::Char('b') {
+            return Vec::new();
+        }
+        let Some(account) = self.selected().and_then(|n| self.org.node(n).account())
+        else {
+            self.message =
+                Some("b shows an account's cost by service: select an account".into());
+            return Vec::new();
+        };
+        let account_id = account.id.clone();
+        if matches!(
+            self.cost.services.get(&account_id),
+            Some(Services::Loaded(_) | Services::Loading)
+        ) {
+            return Vec::new();
+        }
+        let current = Month::of(self.now().date_naive());
+        let period = CostPeriod {
+            start: current.previous(),
+            end: current.next(),
+            metric: self.cost.options.metric,
+        };
+        self.cost
+            .services
+            .insert(account_id.clone(), Services::Loading);
+        self.jobs_in_flight += 1;
+        self.message = Some("cost by service: 1 billed Cost Explorer request".into());
+        vec![Effect::Run(Job::ReadServiceCosts { account_id, period })]
     }
 
     fn on_drift_key(&mut self, key: KeyEvent) {
@@ -225,6 +299,13 @@ impl App {
     }
 
     fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if let Some(Overlay::ConfirmCostRefresh { .. }) = self.overlay {
+            self.overlay = None;
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => self.begin_cost_read(true),
+                _ => Vec::new(),
+            };
+        }
         match (key.code, self.overlay.as_mut()) {
             (KeyCode::Char('q'), _) => return vec![Effect::Quit],
             (KeyCode::Esc | KeyCode::Char('?'), Some(Overlay::Help)) => {

@@ -3,6 +3,7 @@
 //! the state changes, and [`Effect`]s (jobs to run, quitting) go out. Nothing
 //! in here does I/O.
 
+mod cost;
 mod drift;
 mod keys;
 mod tree;
@@ -16,8 +17,9 @@ use crate::clock::SharedClock;
 use crate::crawl;
 use crate::model::drift::DriftMemory;
 use crate::model::{NodeIdx, Org, Policy, PolicyType, Tag};
-use crate::worker::{Job, WorkerEvent};
+use crate::worker::{CostJob, Job, WorkerEvent};
 
+pub use cost::{CostOptions, CostView, Services};
 pub use drift::DriftView;
 pub use keys::{HELP, KeyHelp};
 pub use tree::{Row, TreeView};
@@ -42,6 +44,8 @@ pub enum Effect {
     /// Keep what the drift engine remembers (first-seen times, managed SCP
     /// digests) for the next run.
     SaveDriftMemory,
+    /// Keep the costs just read for the console and `orgtop cost`.
+    SaveCosts,
     Quit,
 }
 
@@ -51,6 +55,14 @@ pub enum Pane {
     Tree,
     Details,
     Drift,
+    Cost,
+}
+
+/// What the pane under the details shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bottom {
+    Drift,
+    Cost,
 }
 
 /// A window drawn over the panes.
@@ -61,6 +73,11 @@ pub enum Overlay {
     PolicyDocument {
         policy_id: String,
         scroll: u16,
+    },
+    /// A cost refresh waiting for a yes: it says how many billed requests
+    /// it will make.
+    ConfirmCostRefresh {
+        billed_requests: usize,
     },
 }
 
@@ -119,6 +136,9 @@ pub struct App {
     /// Tags by resource id, fetched when a node is first selected.
     pub tags: HashMap<String, Tags>,
     pub drift: DriftView,
+    pub cost: CostView,
+    /// What the pane under the details shows.
+    pub bottom: Bottom,
     /// A one-line message for the status line.
     pub message: Option<String>,
     /// Why the organization could not be read, when it could not.
@@ -148,6 +168,8 @@ impl App {
             documents: HashMap::new(),
             tags: HashMap::new(),
             drift: DriftView::new(DriftMemory::default(), DEFAULT_SCP_LIMIT),
+            cost: CostView::default(),
+            bottom: Bottom::Drift,
             message: None,
             error: None,
             spinner: 0,
@@ -166,9 +188,14 @@ impl App {
         self.jobs_in_flight
     }
 
-    /// The effects that start the console: the first crawl.
+    /// The effects that start the console: the first crawl, and the costs
+    /// when the cache is missing or stale and reading on start is on.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.begin_crawl()
+        let mut effects = self.begin_crawl();
+        if self.cost.options.read_on_start {
+            effects.extend(self.begin_cost_read(false));
+        }
+        effects
     }
 
     /// Shows a cached organization read at `read_at`, marked as cached
@@ -280,6 +307,58 @@ impl App {
         effects
     }
 
+    /// Starts reading costs if the plan asks anything, or when `force`d
+    /// (the credits are read again even while the cache is fresh).
+    pub(crate) fn begin_cost_read(&mut self, force: bool) -> Vec<Effect> {
+        if self.cost.reading {
+            return Vec::new();
+        }
+        let (today, now) = (self.now().date_naive(), self.now());
+        let plan = self.cost.plan(today, now);
+        if plan.ask.is_none() && !force {
+            return Vec::new();
+        }
+        self.cost.reading = true;
+        self.jobs_in_flight += 1;
+        let job = CostJob {
+            plan,
+            cached: self.cost.data.clone(),
+            configured_credits: self.cost.options.configured_credits.clone(),
+            today,
+            now,
+        };
+        vec![Effect::Run(Job::ReadCosts(Box::new(job)))]
+    }
+
+    fn on_costs_read(
+        &mut self,
+        result: Result<crate::crawl::costs::CostRead, crate::provider::ProviderError>,
+    ) -> Vec<Effect> {
+        self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
+        self.cost.reading = false;
+        match result {
+            Ok(read) => {
+                self.cost.billed_requests += read.billed_requests;
+                self.cost.data = Some(read.data);
+                self.cost.error = None;
+                let today = self.now().date_naive();
+                self.cost.analyse(&self.org, today);
+                vec![Effect::SaveCosts]
+            }
+            Err(error) => {
+                self.cost.error = Some(format!("{error} ({})", error.hint()));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Shows costs read earlier, from the cache.
+    pub fn show_cached_costs(&mut self, data: crate::crawl::costs::CostData) {
+        self.cost.data = Some(data);
+        let today = self.now().date_naive();
+        self.cost.analyse(&self.org, today);
+    }
+
     /// Evaluates drift once both the tree and Control Tower are read.
     fn evaluate_drift(&mut self) -> Vec<Effect> {
         if self.loading.is_some() || self.drift.reading || self.org.is_empty() {
@@ -298,6 +377,16 @@ impl App {
             WorkerEvent::Crawl { crawl, event } => self.on_crawl_event(crawl, event),
             WorkerEvent::CrawlFinished { crawl, result } => {
                 return self.on_crawl_finished(crawl, result);
+            }
+            WorkerEvent::CostsRead(result) => return self.on_costs_read(result),
+            WorkerEvent::ServiceCostsRead { account_id, result } => {
+                self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
+                self.cost.billed_requests += 1;
+                let services = match result {
+                    Ok(costs) => Services::Loaded(costs),
+                    Err(error) => Services::Failed(format!("{error} ({})", error.hint())),
+                };
+                self.cost.services.insert(account_id, services);
             }
             WorkerEvent::ControlTowerRead(control_tower) => {
                 self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
@@ -372,6 +461,9 @@ impl App {
                 self.last_refresh = Some(self.now());
                 self.from_cache = false;
                 let mut effects = self.evaluate_drift();
+                // The tree changed under the costs: total them again.
+                let today = self.now().date_naive();
+                self.cost.analyse(&self.org, today);
                 if loading.failures > 0 {
                     self.message = Some(format!(
                         "{} listings failed: see the nodes marked !",
@@ -385,6 +477,15 @@ impl App {
             }
             Err(error) => {
                 self.error = Some(format!("{error}. {}", capitalized(error.hint())));
+                if !self.org.is_empty() {
+                    // The tree on screen stays; the status line says the
+                    // refresh failed, shortly, with what to try.
+                    self.message = Some(format!(
+                        "refresh failed ({}): {}",
+                        error.code,
+                        error.hint()
+                    ));
+                }
                 Vec::new()
             }
         }

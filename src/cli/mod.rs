@@ -2,6 +2,7 @@
 //! subcommands that print text or JSON from the same model for scripts and
 //! incident channels. Errors go to stderr with exit status 2.
 
+mod cost;
 mod drift;
 mod tree;
 
@@ -63,6 +64,13 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Print cost per account and month, with credits; reads Cost
+    /// Explorer (billed) only for what the cache lacks.
+    Cost {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = cost::CostFormat::Text)]
+        format: cost::CostFormat,
     },
     /// Print the guardrail drift findings.
     Drift {
@@ -141,6 +149,11 @@ fn run(cli: Cli) -> Result<u8, String> {
                     _ => 0,
                 })
             }
+            Some(Command::Cost { format }) => {
+                let path = costs_path(&dirs, &provider.source());
+                let options = cost_options(&config);
+                cost::run(provider.as_ref(), &options, &path, format).await.map(|()| 0)
+            }
             None => console(provider, &config, &dirs).await.map(|()| 0),
         }
     })
@@ -197,6 +210,28 @@ fn aws_settings(cli: &Cli, config: &Config) -> AwsSettings {
     settings
 }
 
+/// Where the costs read from `source` are cached.
+fn costs_path(dirs: &Dirs, source: &str) -> PathBuf {
+    crate::store::file_for(&dirs.cache, "costs", source)
+}
+
+/// The `[cost]` settings as the console and `orgtop cost` plan with them.
+fn cost_options(config: &Config) -> crate::app::CostOptions {
+    let cost = &config.cost;
+    crate::app::CostOptions {
+        metric: cost.metric,
+        closed_months: cost.months,
+        ttl: chrono::Duration::hours(i64::from(cost.cache_ttl_hours)),
+        read_on_start: cost.read_on_start,
+        configured_credits: cost
+            .credit
+            .iter()
+            .enumerate()
+            .map(|(at, credit)| credit.to_credit(at))
+            .collect(),
+    }
+}
+
 /// Where the drift engine's memory of `source` is kept.
 fn drift_memory_path(dirs: &Dirs, source: &str) -> PathBuf {
     crate::store::file_for(&dirs.state, "drift", source)
@@ -218,8 +253,10 @@ async fn console(
         files: Files {
             tree_cache: Some(cache::tree_path(&dirs.cache, &source)),
             drift_memory: Some(drift_memory_path(dirs, &source)),
+            costs: Some(costs_path(dirs, &source)),
         },
         scp_limit: config.organizations.scp_attachment_limit,
+        cost_options: cost_options(config),
         provider,
     };
     crate::tui::run(session)

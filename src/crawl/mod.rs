@@ -11,6 +11,7 @@
 //! events into an [`Org`].
 
 pub mod control_tower;
+pub mod costs;
 
 use std::future::Future;
 use std::pin::Pin;

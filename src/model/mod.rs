@@ -2,6 +2,7 @@
 //! async; most of orgtop's logic and tests live here.
 
 pub mod control_tower;
+pub mod cost;
 pub mod drift;
 pub mod filter;
 pub mod org;

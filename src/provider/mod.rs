@@ -10,10 +10,14 @@ mod error;
 use async_trait::async_trait;
 
 use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
+use crate::model::cost::{
+    CostMetric, CostPeriod, Credit, Forecast, MonthlyCosts, ServiceCost,
+};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag,
 };
+use chrono::NaiveDate;
 
 pub use error::{ErrorKind, ProviderError};
 
@@ -43,6 +47,8 @@ impl<T> Page<T> {
 pub enum Service {
     Organizations,
     ControlTower,
+    CostExplorer,
+    Billing,
 }
 
 /// The AWS Organizations operations the console needs, one method each,
@@ -134,4 +140,45 @@ pub trait Provider: Send + Sync {
         target_identifier: &str,
         next_token: Option<String>,
     ) -> Result<Page<EnabledControl>>;
+
+    /// Cost Explorer's `GetCostAndUsage`, monthly, grouped by
+    /// `LINKED_ACCOUNT` and `RECORD_TYPE`. Every request is billed.
+    async fn get_cost_and_usage_by_account(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>>;
+
+    /// Cost Explorer's `GetCostAndUsage`, monthly, without grouping: the
+    /// totals the grouped sum is reconciled with. Billed.
+    async fn get_cost_and_usage_total(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>>;
+
+    /// Cost Explorer's `GetCostAndUsage` for one linked account, monthly,
+    /// grouped by `SERVICE`. Billed.
+    async fn get_cost_by_service(
+        &self,
+        account_id: &str,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<ServiceCost>>;
+
+    /// Cost Explorer's `GetCostForecast` from `start` up to, not including,
+    /// `end`. Billed.
+    async fn get_cost_forecast(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        metric: CostMetric,
+    ) -> Result<Forecast>;
+
+    /// The Billing API's `GetCredits`: every credit of the organization.
+    async fn get_credits(&self) -> Result<Vec<Credit>>;
+
+    /// The Billing API's `GetBillingPreferences`: whether credits are
+    /// shared across the organization.
+    async fn get_credit_sharing(&self) -> Result<bool>;
 }

@@ -2,6 +2,7 @@
 //! scroll offsets, and draws only the rows that fit on screen, so a frame
 //! costs the same for a hundred accounts as for fifty thousand.
 
+pub mod cost;
 mod details;
 mod drift;
 mod help;
@@ -14,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
-use crate::app::{App, Overlay, Pane};
+use crate::app::{App, Bottom, Overlay, Pane};
 pub use theme::Theme;
 
 /// Scroll offsets the widgets keep between frames.
@@ -37,6 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, state: &mut UiState) {
         (true, Pane::Tree) => tree::draw(frame, main, app, theme, state),
         (true, Pane::Details) => details::draw(frame, main, app, theme, state),
         (true, Pane::Drift) => drift::draw(frame, main, app, theme),
+        (true, Pane::Cost) => cost::draw(frame, main, app, theme),
         (false, _) => {
             let [left, right] =
                 Layout::horizontal([split(main.width), Constraint::Fill(1)]).areas(main);
@@ -45,18 +47,51 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, state: &mut UiState) {
                     .areas(right);
             tree::draw(frame, left, app, theme, state);
             details::draw(frame, top, app, theme, state);
-            drift::draw(frame, bottom, app, theme);
+            match app.bottom {
+                Bottom::Drift => drift::draw(frame, bottom, app, theme),
+                Bottom::Cost => cost::draw(frame, bottom, app, theme),
+            }
         }
     }
     status::draw(frame, status_area, app, theme);
 
     match &app.overlay {
         Some(Overlay::Help) => help::draw(frame, main, theme),
+        Some(Overlay::ConfirmCostRefresh { billed_requests }) => {
+            confirm_cost_refresh(frame, main, *billed_requests, theme)
+        }
         Some(Overlay::PolicyDocument { policy_id, scroll }) => {
             policy::draw(frame, main, app, policy_id, *scroll, theme)
         }
         None => {}
     }
+}
+
+/// Says what a cost refresh will cost before it runs.
+fn confirm_cost_refresh(
+    frame: &mut Frame,
+    area: Rect,
+    billed_requests: usize,
+    theme: &Theme,
+) {
+    use ratatui::widgets::{Paragraph, Wrap};
+    let text = if billed_requests == 0 {
+        "The cached costs are fresh: a refresh reads only the credits, \
+         which is not billed.\n\ny refresh · any other key cancels"
+            .to_string()
+    } else {
+        format!(
+            "Reading costs makes at least {billed_requests} Cost Explorer requests, \
+             each billed $0.01 by AWS (more when answers run to several pages). \
+             Months Cost Explorer has finalized are not asked again.\n\n\
+             y refresh · any other key cancels"
+        )
+    };
+    let (rect, block) = popup(frame, area, 60, 9, " Refresh costs? ".into(), theme);
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
+        rect,
+    );
 }
 
 /// The tree's share of the width: more of it on narrow terminals, where
@@ -109,7 +144,7 @@ fn popup<'a>(
 }
 
 /// Cuts `text` to `width` columns, marking the cut with an ellipsis.
-fn fit(text: &str, width: usize) -> String {
+pub fn fit(text: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
     if unicode_width::UnicodeWidthStr::width(text) <= width {
         return text.to_string();

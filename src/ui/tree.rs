@@ -15,6 +15,7 @@ use crate::model::{AccountState, NodeKind, PolicyType};
 struct Columns {
     drift: bool,
     state: bool,
+    cost: bool,
     scps: bool,
     id: bool,
 }
@@ -22,6 +23,7 @@ struct Columns {
 impl Columns {
     const DRIFT: usize = 5;
     const STATE: usize = 10;
+    const COST: usize = 7;
     const SCPS: usize = 6;
     const ID: usize = 17;
 
@@ -31,11 +33,14 @@ impl Columns {
     fn for_width(width: usize) -> Self {
         let room = |name: usize, extra: usize| width > name + extra;
         let drift = Self::DRIFT;
+        let state = drift + Self::STATE;
+        let cost = state + Self::COST;
         Self {
             drift: room(12, drift),
-            state: room(18, drift + Self::STATE),
-            scps: room(18, drift + Self::STATE + Self::SCPS),
-            id: room(28, drift + Self::STATE + Self::SCPS + Self::ID),
+            state: room(18, state),
+            cost: room(18, cost),
+            scps: room(18, cost + Self::SCPS),
+            id: room(28, cost + Self::SCPS + Self::ID),
         }
     }
 
@@ -43,6 +48,7 @@ impl Columns {
         let on = |flag: bool, w: usize| if flag { w } else { 0 };
         on(self.drift, Self::DRIFT)
             + on(self.state, Self::STATE)
+            + on(self.cost, Self::COST)
             + on(self.scps, Self::SCPS)
             + on(self.id, Self::ID)
     }
@@ -231,6 +237,23 @@ fn badges<'a>(app: &App, row: &Row, columns: &Columns, theme: &Theme) -> Vec<Spa
         };
         spans.push(Span::styled(format!("{text:>9} "), style));
     }
+    if columns.cost {
+        // This month's net so far: read without colour, a currency-less
+        // short amount; the cost pane has the exact figure.
+        let text = app
+            .cost
+            .analysis
+            .as_ref()
+            .map_or(String::new(), |analysis| {
+                let amounts = analysis.totals.get(row.node, analysis.current_month());
+                if amounts.net.is_zero() {
+                    String::new()
+                } else {
+                    super::cost::money_short(amounts.net)
+                }
+            });
+        spans.push(Span::styled(format!("{text:>6} "), theme.get("badge")));
+    }
     if columns.scps {
         let count = org
             .attached(&node.id, PolicyType::ServiceControlPolicy)
@@ -275,10 +298,12 @@ mod tests {
     fn columns_drop_id_first_and_drift_last() {
         let wide = Columns::for_width(80);
         assert!(wide.drift && wide.state && wide.scps && wide.id);
-        let medium = Columns::for_width(45);
-        assert!(medium.drift && medium.state && medium.scps && !medium.id);
+        let medium = Columns::for_width(52);
+        assert!(medium.drift && medium.state && medium.cost && medium.scps && !medium.id);
         let narrow = Columns::for_width(34);
-        assert!(narrow.drift && narrow.state && !narrow.scps && !narrow.id);
+        assert!(
+            narrow.drift && narrow.state && !narrow.cost && !narrow.scps && !narrow.id
+        );
         let narrowest = Columns::for_width(20);
         assert!(narrowest.drift && !narrowest.state);
     }

@@ -10,11 +10,15 @@ use async_trait::async_trait;
 use tokio::sync::Semaphore;
 
 use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
+use crate::model::cost::{
+    CostMetric, CostPeriod, Credit, Forecast, MonthlyCosts, ServiceCost,
+};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag,
 };
 use crate::provider::{ErrorKind, Page, Provider, ProviderError, Result, Service};
+use chrono::NaiveDate;
 
 /// How many calls may be in flight at once, per service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +45,10 @@ pub struct Limited {
     inner: Arc<dyn Provider>,
     organizations: Semaphore,
     control_tower: Semaphore,
+    /// Cost Explorer and Billing requests go one at a time: every Cost
+    /// Explorer request is billed, both throttle early, and one at a time
+    /// keeps their order reproducible.
+    billed: Semaphore,
     calls: AtomicU64,
 }
 
@@ -51,6 +59,7 @@ impl Limited {
             inner,
             organizations: Semaphore::new(limits.organizations.max(1)),
             control_tower: Semaphore::new(limits.control_tower.max(1)),
+            billed: Semaphore::new(1),
             calls: AtomicU64::new(0),
         }
     }
@@ -70,6 +79,7 @@ impl Limited {
         let semaphore = match service {
             Service::Organizations => &self.organizations,
             Service::ControlTower => &self.control_tower,
+            Service::CostExplorer | Service::Billing => &self.billed,
         };
         let _permit = semaphore.acquire().await.map_err(|_| {
             ProviderError::new(
@@ -96,6 +106,8 @@ impl Limited {
 
 const ORGS: Service = Service::Organizations;
 const CONTROL_TOWER: Service = Service::ControlTower;
+const COST_EXPLORER: Service = Service::CostExplorer;
+const BILLING: Service = Service::Billing;
 
 #[async_trait]
 impl Provider for Limited {
@@ -234,5 +246,65 @@ impl Provider for Limited {
             call,
         )
         .await
+    }
+
+    async fn get_cost_and_usage_by_account(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>> {
+        let call = self.inner.get_cost_and_usage_by_account(period, next_token);
+        self.limited(
+            COST_EXPLORER,
+            "GetCostAndUsage",
+            "LINKED_ACCOUNT,RECORD_TYPE",
+            call,
+        )
+        .await
+    }
+
+    async fn get_cost_and_usage_total(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>> {
+        let call = self.inner.get_cost_and_usage_total(period, next_token);
+        self.limited(COST_EXPLORER, "GetCostAndUsage", "total", call)
+            .await
+    }
+
+    async fn get_cost_by_service(
+        &self,
+        account_id: &str,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<ServiceCost>> {
+        let call = self
+            .inner
+            .get_cost_by_service(account_id, period, next_token);
+        self.limited(COST_EXPLORER, "GetCostAndUsage", account_id, call)
+            .await
+    }
+
+    async fn get_cost_forecast(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        metric: CostMetric,
+    ) -> Result<Forecast> {
+        let call = self.inner.get_cost_forecast(start, end, metric);
+        self.limited(COST_EXPLORER, "GetCostForecast", "", call)
+            .await
+    }
+
+    async fn get_credits(&self) -> Result<Vec<Credit>> {
+        self.limited(BILLING, "GetCredits", "", self.inner.get_credits())
+            .await
+    }
+
+    async fn get_credit_sharing(&self) -> Result<bool> {
+        let call = self.inner.get_credit_sharing();
+        self.limited(BILLING, "GetBillingPreferences", "", call)
+            .await
     }
 }

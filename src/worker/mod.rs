@@ -12,7 +12,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::crawl::{self, CrawlEvent};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::crawl::costs::{CostData, CostPlan, CostRead};
 use crate::model::control_tower::ControlTower;
+use crate::model::cost::{CostPeriod, Credit, ServiceCost};
 use crate::model::{Policy, Tag};
 use crate::provider::{Provider, ProviderError};
 
@@ -29,6 +33,23 @@ pub enum Job {
     ListTags { resource_id: String },
     /// Read Control Tower's landing zone, baselines and controls.
     ReadControlTower,
+    /// Carry out a cost plan (billed), keeping what `cached` holds final.
+    ReadCosts(Box<CostJob>),
+    /// One account's cost by service (billed).
+    ReadServiceCosts {
+        account_id: String,
+        period: CostPeriod,
+    },
+}
+
+/// What a cost read needs; the app's clock gives `today` and `now`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostJob {
+    pub plan: CostPlan,
+    pub cached: Option<CostData>,
+    pub configured_credits: Vec<Credit>,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
 }
 
 /// What the pool reports back.
@@ -43,6 +64,13 @@ pub enum WorkerEvent {
     },
     /// Control Tower's state, or why it could not be read.
     ControlTowerRead(ControlTower),
+    /// Costs and credits, with the billed requests made, or the failure.
+    CostsRead(Result<CostRead, ProviderError>),
+    /// One account's cost by service, or the failure.
+    ServiceCostsRead {
+        account_id: String,
+        result: Result<Vec<ServiceCost>, ProviderError>,
+    },
     /// A resource's tags arrived, or could not be fetched.
     TagsListed {
         resource_id: String,
@@ -126,6 +154,22 @@ async fn run(
             let control_tower = crawl::control_tower::read(provider).await;
             let _ = events.send(WorkerEvent::ControlTowerRead(control_tower));
         }
+        Job::ReadCosts(job) => {
+            let result = crawl::costs::read(
+                provider,
+                &job.plan,
+                job.cached.as_ref(),
+                &job.configured_credits,
+                job.today,
+                job.now,
+            )
+            .await;
+            let _ = events.send(WorkerEvent::CostsRead(result));
+        }
+        Job::ReadServiceCosts { account_id, period } => {
+            let result = all_service_costs(provider, &account_id, &period).await;
+            let _ = events.send(WorkerEvent::ServiceCostsRead { account_id, result });
+        }
         Job::ListTags { resource_id } => {
             let result = all_tags(provider, &resource_id).await;
             let _ = events.send(WorkerEvent::TagsListed {
@@ -149,6 +193,26 @@ async fn all_tags(
         match page.next_token {
             Some(next) => token = Some(next),
             None => return Ok(tags),
+        }
+    }
+}
+
+/// Every page of one account's cost by service.
+async fn all_service_costs(
+    provider: &dyn Provider,
+    account_id: &str,
+    period: &CostPeriod,
+) -> Result<Vec<ServiceCost>, ProviderError> {
+    let mut costs = Vec::new();
+    let mut token = None;
+    loop {
+        let page = provider
+            .get_cost_by_service(account_id, period, token)
+            .await?;
+        costs.extend(page.items);
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok(costs),
         }
     }
 }

@@ -5,8 +5,12 @@
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use orgtop::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
+use orgtop::model::cost::{
+    CostMetric, CostPeriod, Credit, Forecast, MonthlyCosts, ServiceCost,
+};
 use orgtop::model::{
     Account, Org, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag,
@@ -167,6 +171,52 @@ impl Provider for TreeOnly<'_> {
         self.0
             .list_enabled_controls(target_identifier, next_token)
             .await
+    }
+
+    async fn get_cost_and_usage_by_account(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>> {
+        self.0
+            .get_cost_and_usage_by_account(period, next_token)
+            .await
+    }
+
+    async fn get_cost_and_usage_total(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>> {
+        self.0.get_cost_and_usage_total(period, next_token).await
+    }
+
+    async fn get_cost_by_service(
+        &self,
+        account_id: &str,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<ServiceCost>> {
+        self.0
+            .get_cost_by_service(account_id, period, next_token)
+            .await
+    }
+
+    async fn get_cost_forecast(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        metric: CostMetric,
+    ) -> Result<Forecast> {
+        self.0.get_cost_forecast(start, end, metric).await
+    }
+
+    async fn get_credits(&self) -> Result<Vec<Credit>> {
+        self.0.get_credits().await
+    }
+
+    async fn get_credit_sharing(&self) -> Result<bool> {
+        self.0.get_credit_sharing().await
     }
 }
 

@@ -15,8 +15,14 @@
 //!
 //! Control Tower answers only in its home region, which may differ from the
 //! region Organizations is asked in: `[aws.control_tower] region` names it.
+//! Cost Explorer answers only in us-east-1, whatever the region; the Billing
+//! API is global, and the SDK sends it to us-east-1 by itself. Both take
+//! the explicit endpoint URL too (`AWS_ENDPOINT_URL_COST_EXPLORER` and
+//! `AWS_ENDPOINT_URL_BILLING` are the SDK's own settings).
 
+mod billing;
 mod control_tower;
+mod cost_explorer;
 mod error;
 mod organizations;
 
@@ -27,17 +33,24 @@ use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
+use tokio::sync::OnceCell;
 
-use super::{Page, Provider, Result};
+use super::{ErrorKind, Page, Provider, ProviderError, Result};
 use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
+use crate::model::cost::{
+    CostMetric, CostPeriod, Credit, Forecast, Month, MonthlyCosts, ServiceCost,
+};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
     PolicyType, Root, Tag,
 };
 use crate::worker::Limits;
 
+use billing::Billing;
 use control_tower::ControlTower;
+use cost_explorer::CostExplorer;
 pub use organizations::Organizations;
 
 /// Organizations is a global service that answers from us-east-1; asked
@@ -211,6 +224,40 @@ pub fn control_tower_config(
     }
 }
 
+/// The region Cost Explorer answers in, whatever the configured one.
+pub const COST_EXPLORER_REGION: &str = "us-east-1";
+
+/// The Cost Explorer client configuration for `sdk` and `settings`: the
+/// same credentials, retries, timeouts and endpoint URL as Organizations',
+/// always in us-east-1, the only region Cost Explorer answers in.
+pub fn cost_explorer_config(
+    sdk: &SdkConfig,
+    settings: &AwsSettings,
+) -> aws_sdk_costexplorer::config::Builder {
+    let builder = aws_sdk_costexplorer::config::Builder::from(sdk)
+        .region(Region::from_static(COST_EXPLORER_REGION));
+    match &settings.endpoint_url {
+        Some(url) => builder.endpoint_url(url),
+        None => builder,
+    }
+}
+
+/// The Billing client configuration for `sdk` and `settings`: the same
+/// credentials, retries, timeouts and endpoint URL as Organizations'. The
+/// region stays the configured one: Billing's endpoint rules send every
+/// region of a partition to that partition's global endpoint (us-east-1
+/// for `aws`).
+pub fn billing_config(
+    sdk: &SdkConfig,
+    settings: &AwsSettings,
+) -> aws_sdk_billing::config::Builder {
+    let builder = aws_sdk_billing::config::Builder::from(sdk);
+    match &settings.endpoint_url {
+        Some(url) => builder.endpoint_url(url),
+        None => builder,
+    }
+}
+
 /// Why no credentials could be had before the first call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CredentialsProblem {
@@ -226,6 +273,13 @@ pub struct AwsProvider {
     /// Absent when the provider was built around an Organizations client
     /// alone: Control Tower is then reported unavailable.
     control_tower: Option<ControlTower>,
+    /// Absent likewise: costs are then reported unavailable.
+    cost_explorer: Option<CostExplorer>,
+    /// Absent likewise: the caller falls back to configured credits.
+    billing: Option<Billing>,
+    /// The management account, asked of Organizations once: `GetCredits`
+    /// asks for its credits.
+    management_account_id: OnceCell<String>,
     source: String,
     profile: String,
     credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
@@ -243,10 +297,37 @@ impl AwsProvider {
         let control_tower = aws_sdk_controltower::Client::from_conf(
             control_tower_config(&sdk, settings).build(),
         );
-        let mut provider =
-            Self::from_client(client, settings).with_control_tower(control_tower);
+        let cost_explorer = aws_sdk_costexplorer::Client::from_conf(
+            cost_explorer_config(&sdk, settings).build(),
+        );
+        let billing =
+            aws_sdk_billing::Client::from_conf(billing_config(&sdk, settings).build());
+        let mut provider = Self::from_client(client, settings)
+            .with_control_tower(control_tower)
+            .with_cost_explorer(cost_explorer)
+            .with_billing(billing);
         provider.credentials = sdk.credentials_provider();
         provider
+    }
+
+    /// The provider with `client` for its Cost Explorer calls, e.g. a client
+    /// pointed at moto.
+    pub fn with_cost_explorer(self, client: aws_sdk_costexplorer::Client) -> Self {
+        let cost_explorer = CostExplorer::new(client, self.profile.clone());
+        Self {
+            cost_explorer: Some(cost_explorer),
+            ..self
+        }
+    }
+
+    /// The provider with `client` for its Billing calls, e.g. a client with
+    /// a test's mocked answers.
+    pub fn with_billing(self, client: aws_sdk_billing::Client) -> Self {
+        let billing = Billing::new(client, self.profile.clone());
+        Self {
+            billing: Some(billing),
+            ..self
+        }
     }
 
     /// The provider with `client` for its Control Tower calls, e.g. a
@@ -275,6 +356,9 @@ impl AwsProvider {
         Self {
             organizations: Organizations::new(client, profile.clone()),
             control_tower: None,
+            cost_explorer: None,
+            billing: None,
+            management_account_id: OnceCell::new(),
             source,
             profile,
             credentials: None,
@@ -283,15 +367,36 @@ impl AwsProvider {
 
     /// The Control Tower adapter, or why there is none.
     fn control_tower(&self, operation: &'static str) -> Result<&ControlTower> {
-        self.control_tower.as_ref().ok_or_else(|| {
-            super::ProviderError::new(
-                operation,
-                None,
-                super::ErrorKind::Unavailable,
-                "NoControlTowerClient",
-                "this provider was built without a Control Tower client",
-            )
-        })
+        self.control_tower
+            .as_ref()
+            .ok_or_else(|| no_client(operation, "Control Tower"))
+    }
+
+    /// The Cost Explorer adapter, or why there is none.
+    fn cost_explorer(&self, operation: &'static str) -> Result<&CostExplorer> {
+        self.cost_explorer
+            .as_ref()
+            .ok_or_else(|| no_client(operation, "Cost Explorer"))
+    }
+
+    /// The Billing adapter, or why there is none.
+    fn billing(&self, operation: &'static str) -> Result<&Billing> {
+        self.billing
+            .as_ref()
+            .ok_or_else(|| no_client(operation, "Billing"))
+    }
+
+    /// The management account's id, from `DescribeOrganization` the first
+    /// time only.
+    async fn management_account_id(&self) -> Result<&str> {
+        let id = self
+            .management_account_id
+            .get_or_try_init(|| async {
+                let organization = self.organizations.describe_organization().await?;
+                Ok::<_, ProviderError>(organization.management_account_id)
+            })
+            .await?;
+        Ok(id)
     }
 
     /// Resolves credentials once, before anything else is sent, so that a
@@ -319,6 +424,24 @@ impl AwsProvider {
             ))),
         }
     }
+}
+
+/// The error for a call to a service this provider has no client for.
+fn no_client(operation: &'static str, service: &str) -> ProviderError {
+    let code = format!("No{}Client", service.replace(' ', ""));
+    let message = format!("this provider was built without a {service} client");
+    ProviderError::new(operation, None, ErrorKind::Unavailable, code, message)
+}
+
+/// Where `GetCredits` starts looking on `today`: the first day of the
+/// previous month. The API wants a past day at most a year back; the
+/// credits valid since then are those whose balance and burn matter.
+fn credits_since(today: NaiveDate) -> DateTime<Utc> {
+    Month::of(today)
+        .previous()
+        .first_day()
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc()
 }
 
 /// An error and its sources, joined: the SDK's top-level messages alone are
@@ -455,6 +578,62 @@ impl Provider for AwsProvider {
             .list_enabled_controls(target_identifier, next_token)
             .await
     }
+
+    async fn get_cost_and_usage_by_account(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>> {
+        let cost_explorer = self.cost_explorer("GetCostAndUsage")?;
+        cost_explorer
+            .get_cost_and_usage_by_account(period, next_token)
+            .await
+    }
+
+    async fn get_cost_and_usage_total(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>> {
+        let cost_explorer = self.cost_explorer("GetCostAndUsage")?;
+        cost_explorer
+            .get_cost_and_usage_total(period, next_token)
+            .await
+    }
+
+    async fn get_cost_by_service(
+        &self,
+        account_id: &str,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<ServiceCost>> {
+        let cost_explorer = self.cost_explorer("GetCostAndUsage")?;
+        cost_explorer
+            .get_cost_by_service(account_id, period, next_token)
+            .await
+    }
+
+    async fn get_cost_forecast(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        metric: CostMetric,
+    ) -> Result<Forecast> {
+        let cost_explorer = self.cost_explorer("GetCostForecast")?;
+        cost_explorer.get_cost_forecast(start, end, metric).await
+    }
+
+    async fn get_credits(&self) -> Result<Vec<Credit>> {
+        let billing = self.billing("GetCredits")?;
+        let management_account_id = self.management_account_id().await?;
+        let since = credits_since(Utc::now().date_naive());
+        billing.get_credits(management_account_id, since).await
+    }
+
+    async fn get_credit_sharing(&self) -> Result<bool> {
+        let billing = self.billing("GetBillingPreferences")?;
+        billing.get_credit_sharing().await
+    }
 }
 
 #[cfg(test)]
@@ -520,6 +699,15 @@ mod tests {
         let timeouts = settings.timeout_config();
         assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(2)));
         assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(9)));
+    }
+
+    #[test]
+    fn credits_are_asked_from_the_first_day_of_the_previous_month() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let midnight = |y, m, d| day(y, m, d).and_time(chrono::NaiveTime::MIN).and_utc();
+
+        assert_eq!(credits_since(day(2026, 3, 15)), midnight(2026, 2, 1));
+        assert_eq!(credits_since(day(2026, 1, 1)), midnight(2025, 12, 1));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::state::DemoState;
-use super::{control_tower, ids};
+use super::{control_tower, costs, ids};
 use crate::model::{
     Account, AccountState, JoinedMethod, Organization, Policy, PolicySummary, PolicyType,
 };
@@ -26,6 +26,7 @@ struct Description {
     #[serde(default)]
     policy: Vec<PolicyEntry>,
     control_tower: Option<control_tower::ControlTowerEntry>,
+    costs: Option<costs::CostsEntry>,
 }
 
 #[derive(Deserialize)]
@@ -165,6 +166,9 @@ fn build(description: Description) -> Result<DemoState, String> {
             accounts: &account_ids_by_name,
         };
         control_tower::build(&mut state, entry, &names)?;
+    }
+    if let Some(entry) = &description.costs {
+        costs::build(&mut state, entry, &unit_ids, &account_ids_by_name)?;
     }
     Ok(state)
 }

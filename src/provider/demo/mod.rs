@@ -3,19 +3,25 @@
 //! requests, and faults that tests can inject.
 
 mod control_tower;
+mod costs;
 mod description;
 mod generate;
 mod ids;
 mod state;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 
 use super::{ErrorKind, Page, Provider, ProviderError, Result};
+use crate::clock::{SharedClock, SystemClock};
 use crate::model::control_tower::{
     EnabledBaseline, EnabledControl, LandingZone, id_from_arn,
+};
+use crate::model::cost::{
+    CostMetric, CostPeriod, Credit, Forecast, MonthlyCosts, ServiceCost,
 };
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyTarget,
@@ -29,11 +35,17 @@ pub use state::DemoState;
 /// AWS Organizations pages every listing by at most 20 items.
 pub const PAGE_SIZE: usize = 20;
 
+/// At most this many groups on a page of the demo's grouped costs: few
+/// enough that a month's groups go on over the next page, as on AWS.
+pub const COST_GROUPS_PER_PAGE: usize = 40;
+
 /// A provider that answers from an organization held in memory.
 pub struct DemoProvider {
     state: Mutex<DemoState>,
     latency: Duration,
     faults: Mutex<Vec<(&'static str, ProviderError)>>,
+    /// Where "today" comes from: costs are of the months before it.
+    clock: SharedClock,
 }
 
 impl DemoProvider {
@@ -48,7 +60,17 @@ impl DemoProvider {
             state: Mutex::new(state),
             latency,
             faults: Mutex::new(Vec::new()),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same provider reading "today" from `clock`.
+    pub fn with_clock(self, clock: SharedClock) -> Self {
+        Self { clock, ..self }
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.clock.now().date_naive()
     }
 
     /// Makes the next call of `operation` fail with `error`.
@@ -99,6 +121,17 @@ fn page<T: Clone>(
     items: &[T],
     next_token: Option<String>,
 ) -> Result<Page<T>> {
+    page_of(PAGE_SIZE, operation, listing, items, next_token)
+}
+
+/// [`page`] with at most `size` items a page.
+fn page_of<T: Clone>(
+    size: usize,
+    operation: &'static str,
+    listing: &str,
+    items: &[T],
+    next_token: Option<String>,
+) -> Result<Page<T>> {
     let start = match next_token {
         None => 0,
         Some(token) => parse_token(&token, listing).ok_or_else(|| {
@@ -111,7 +144,7 @@ fn page<T: Clone>(
             )
         })?,
     };
-    let end = (start + PAGE_SIZE).min(items.len());
+    let end = (start + size).min(items.len());
     let next_token = (end < items.len()).then(|| format!("{end}:{listing}"));
     Ok(Page {
         items: items.get(start..end).unwrap_or_default().to_vec(),
@@ -438,6 +471,140 @@ impl Provider for DemoProvider {
             )
         })
     }
+
+    async fn get_cost_and_usage_by_account(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>> {
+        let operation = "GetCostAndUsage";
+        self.call(operation).await?;
+        let today = self.today();
+        self.read(operation, |state| {
+            check_period(operation, period)?;
+            let costs = costs_of(state);
+            let slots = costs.grouped_slots(period, today);
+            let listing = format!("costs/{}", period_key(period));
+            let page = page_of(
+                COST_GROUPS_PER_PAGE,
+                operation,
+                &listing,
+                &slots,
+                next_token,
+            )?;
+            Ok(Page {
+                items: costs.results_by_time(page.items),
+                next_token: page.next_token,
+            })
+        })
+    }
+
+    async fn get_cost_and_usage_total(
+        &self,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<MonthlyCosts>> {
+        let operation = "GetCostAndUsage";
+        self.call(operation).await?;
+        let today = self.today();
+        self.read(operation, |state| {
+            check_period(operation, period)?;
+            let totals = costs_of(state).totals(period, today);
+            let listing = format!("totals/{}", period_key(period));
+            page(operation, &listing, &totals, next_token)
+        })
+    }
+
+    async fn get_cost_by_service(
+        &self,
+        account_id: &str,
+        period: &CostPeriod,
+        next_token: Option<String>,
+    ) -> Result<Page<ServiceCost>> {
+        let operation = "GetCostAndUsage";
+        self.call(operation).await?;
+        let today = self.today();
+        self.read(operation, |state| {
+            check_period(operation, period)?;
+            let services = costs_of(state).by_service(account_id, period, today);
+            let listing = format!("services/{account_id}/{}", period_key(period));
+            page(operation, &listing, &services, next_token)
+        })
+    }
+
+    async fn get_cost_forecast(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        _metric: CostMetric,
+    ) -> Result<Forecast> {
+        let operation = "GetCostForecast";
+        self.call(operation).await?;
+        let today = self.today();
+        self.read(operation, |state| {
+            if start >= end {
+                return Err(invalid_period(operation));
+            }
+            let costs = costs_of(state);
+            Ok(Forecast {
+                start,
+                end,
+                amount: costs.forecast(start, end, today),
+                currency: costs.currency().to_string(),
+            })
+        })
+    }
+
+    async fn get_credits(&self) -> Result<Vec<Credit>> {
+        let operation = "GetCredits";
+        self.call(operation).await?;
+        let today = self.today();
+        self.read(operation, |state| Ok(costs_of(state).credits(today)))
+    }
+
+    async fn get_credit_sharing(&self) -> Result<bool> {
+        let operation = "GetBillingPreferences";
+        self.call(operation).await?;
+        self.read(operation, |state| Ok(costs_of(state).credit_sharing()))
+    }
+}
+
+/// The state's costs; an organization the description gives none spends
+/// nothing.
+fn costs_of(state: &DemoState) -> &costs::DemoCosts {
+    static NOTHING: std::sync::LazyLock<costs::DemoCosts> =
+        std::sync::LazyLock::new(costs::DemoCosts::default);
+    state.costs.as_ref().unwrap_or(&NOTHING)
+}
+
+/// Cost Explorer refuses a period that ends before it starts.
+fn check_period(operation: &'static str, period: &CostPeriod) -> Result<()> {
+    if period.start < period.end {
+        Ok(())
+    } else {
+        Err(invalid_period(operation))
+    }
+}
+
+fn invalid_period(operation: &'static str) -> ProviderError {
+    ProviderError::new(
+        operation,
+        None,
+        ErrorKind::InvalidInput,
+        "ValidationException",
+        "Start date (and hour) should be before end date (and hour)",
+    )
+}
+
+/// What a cost listing's token names, so a token of another period or
+/// metric is refused.
+fn period_key(period: &CostPeriod) -> String {
+    format!(
+        "{}/{}/{}",
+        period.start,
+        period.end,
+        period.metric.as_aws_str()
+    )
 }
 
 #[cfg(test)]

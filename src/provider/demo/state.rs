@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::costs::DemoCosts;
 use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyType, Root,
@@ -30,6 +31,8 @@ pub struct DemoState {
     pub trusted_services: Vec<String>,
     /// Control Tower, where the organization has a landing zone.
     pub control_tower: Option<DemoControlTower>,
+    /// What the organization spends, where the description says.
+    pub costs: Option<DemoCosts>,
 }
 
 /// What the demo's Control Tower answers.
@@ -63,6 +66,7 @@ impl DemoState {
             tags: HashMap::new(),
             trusted_services: Vec::new(),
             control_tower: None,
+            costs: None,
         }
     }
 
