@@ -18,6 +18,8 @@ use thiserror::Error;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// Disables every action (move, invite, attach, detach, cancel).
+    pub read_only: bool,
     pub log: LogSettings,
     pub demo: DemoSettings,
     pub organizations: OrganizationsSettings,

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crawl;
+pub mod journal;
 pub mod logging;
 pub mod model;
 pub mod provider;

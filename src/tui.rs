@@ -45,6 +45,8 @@ pub struct Session {
     /// How many SCPs a root, OU or account may have attached.
     pub scp_limit: usize,
     pub cost_options: CostOptions,
+    /// Whether actions are disabled.
+    pub read_only: bool,
 }
 
 /// Where the console keeps what outlives it, if anywhere.
@@ -56,6 +58,8 @@ pub struct Files {
     pub drift_memory: Option<PathBuf>,
     /// The costs last read, shared with `orgtop cost`.
     pub costs: Option<PathBuf>,
+    /// Where confirmed actions are recorded.
+    pub journal: Option<PathBuf>,
 }
 
 /// Runs the console until the person quits.
@@ -63,7 +67,11 @@ pub async fn run(session: Session) -> Result<()> {
     install_panic_hook();
     let (events_tx, mut events_rx) = mpsc::unbounded_channel();
     let source = session.provider.source();
-    let pool = WorkerPool::new(Arc::clone(&session.provider), session.limits, events_tx);
+    let mut pool =
+        WorkerPool::new(Arc::clone(&session.provider), session.limits, events_tx);
+    if let Some(path) = &session.files.journal {
+        pool = pool.with_journal(crate::journal::Journal::open(path.clone()));
+    }
     let mut app = App::new(source.clone(), session.clock);
     let files = session.files;
     if let Some((org, read_at)) = files
@@ -76,6 +84,7 @@ pub async fn run(session: Session) -> Result<()> {
     let memory = files.drift_memory.as_deref().and_then(store::read_json);
     app.drift = DriftView::new(memory.unwrap_or_default(), session.scp_limit);
     app.cost.options = session.cost_options;
+    app.read_only = session.read_only;
     if let Some(costs) = files.costs.as_deref().and_then(store::read_json) {
         app.show_cached_costs(costs);
     }

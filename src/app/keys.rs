@@ -17,6 +17,14 @@ pub struct KeyHelp {
 /// Every key the console answers to, as the help overlay lists them.
 pub const HELP: &[KeyHelp] = &[
     KeyHelp {
+        keys: "?",
+        action: "this help",
+    },
+    KeyHelp {
+        keys: "q  Ctrl-C",
+        action: "quit",
+    },
+    KeyHelp {
         keys: "↑ ↓  k j",
         action: "move the selection",
     },
@@ -61,12 +69,24 @@ pub const HELP: &[KeyHelp] = &[
         action: "refresh from the source",
     },
     KeyHelp {
+        keys: "m",
+        action: "move the selected account (picker: / filters)",
+    },
+    KeyHelp {
+        keys: "a  d",
+        action: "attach / detach an SCP on the selection",
+    },
+    KeyHelp {
+        keys: "i  I",
+        action: "invite / invitations (c cancels)",
+    },
+    KeyHelp {
         keys: "c",
         action: "show cost or drift under the details",
     },
     KeyHelp {
         keys: "r (cost pane)",
-        action: "read costs again: says the billed requests first",
+        action: "read costs again (asks first)",
     },
     KeyHelp {
         keys: "b (cost pane)",
@@ -74,19 +94,11 @@ pub const HELP: &[KeyHelp] = &[
     },
     KeyHelp {
         keys: "f",
-        action: "raise the drift pane's minimum severity (cycles)",
+        action: "raise drift's minimum severity",
     },
     KeyHelp {
         keys: "Enter (drift)",
         action: "select the finding's target in the tree",
-    },
-    KeyHelp {
-        keys: "?",
-        action: "this help",
-    },
-    KeyHelp {
-        keys: "q  Ctrl-C",
-        action: "quit",
     },
 ];
 
@@ -100,6 +112,9 @@ impl App {
             self.on_filter_key(key);
             return Vec::new();
         }
+        if matches!(self.overlay, Some(Overlay::Action(_))) {
+            return self.on_action_key(key);
+        }
         if self.overlay.is_some() {
             return self.on_overlay_key(key);
         }
@@ -112,6 +127,9 @@ impl App {
             }
             KeyCode::Char('r') => return self.begin_crawl(),
             KeyCode::Char('c') => self.toggle_bottom(),
+            KeyCode::Char(key @ ('m' | 'a' | 'd' | 'i' | 'I')) => {
+                return self.begin_action(key);
+            }
             KeyCode::Char('z') => self.zoomed = !self.zoomed,
             KeyCode::Tab | KeyCode::BackTab => self.switch_focus(),
             KeyCode::Char('p') => return self.open_selected_policy(),

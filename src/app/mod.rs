@@ -3,6 +3,7 @@
 //! the state changes, and [`Effect`]s (jobs to run, quitting) go out. Nothing
 //! in here does I/O.
 
+mod action;
 mod cost;
 mod drift;
 mod keys;
@@ -15,10 +16,12 @@ use crossterm::event::KeyEvent;
 
 use crate::clock::SharedClock;
 use crate::crawl;
+use crate::model::action::Handshake;
 use crate::model::drift::DriftMemory;
 use crate::model::{NodeIdx, Org, Policy, PolicyType, Tag};
 use crate::worker::{CostJob, Job, WorkerEvent};
 
+pub use action::{Destination, Dialog, PolicyMode};
 pub use cost::{CostOptions, CostView, Services};
 pub use drift::DriftView;
 pub use keys::{HELP, KeyHelp};
@@ -79,6 +82,8 @@ pub enum Overlay {
     ConfirmCostRefresh {
         billed_requests: usize,
     },
+    /// A dialog on the way to an action, or the action running.
+    Action(Dialog),
 }
 
 /// AWS's limit on SCPs attached to one root, OU or account since May 2026.
@@ -139,6 +144,13 @@ pub struct App {
     pub cost: CostView,
     /// What the pane under the details shows.
     pub bottom: Bottom,
+    /// Whether actions are disabled (`--read-only`).
+    pub read_only: bool,
+    /// The organization's invitations, once read.
+    pub handshakes: Option<Vec<Handshake>>,
+    /// A node to select once the next crawl has read it: the account just
+    /// moved, so the person sees it under its new parent.
+    pub follow: Option<String>,
     /// A one-line message for the status line.
     pub message: Option<String>,
     /// Why the organization could not be read, when it could not.
@@ -170,6 +182,9 @@ impl App {
             drift: DriftView::new(DriftMemory::default(), DEFAULT_SCP_LIMIT),
             cost: CostView::default(),
             bottom: Bottom::Drift,
+            read_only: false,
+            handshakes: None,
+            follow: None,
             message: None,
             error: None,
             spinner: 0,
@@ -379,6 +394,21 @@ impl App {
                 return self.on_crawl_finished(crawl, result);
             }
             WorkerEvent::CostsRead(result) => return self.on_costs_read(result),
+            WorkerEvent::Performed { action, result } => {
+                return self.on_performed(action, result);
+            }
+            WorkerEvent::HandshakesListed(result) => {
+                self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
+                match result {
+                    Ok(handshakes) => self.handshakes = Some(handshakes),
+                    Err(error) => {
+                        self.message = Some(format!(
+                            "invitations could not be read: {error} ({})",
+                            error.hint()
+                        ))
+                    }
+                }
+            }
             WorkerEvent::ServiceCostsRead { account_id, result } => {
                 self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
                 self.cost.billed_requests += 1;
@@ -460,6 +490,11 @@ impl App {
                 }
                 self.last_refresh = Some(self.now());
                 self.from_cache = false;
+                if let Some(id) = self.follow.take()
+                    && let Some(node) = self.org.find(&id)
+                {
+                    self.tree.reveal(&self.org, node);
+                }
                 let mut effects = self.evaluate_drift();
                 // The tree changed under the costs: total them again.
                 let today = self.now().date_naive();

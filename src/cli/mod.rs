@@ -4,6 +4,7 @@
 
 mod cost;
 mod drift;
+mod journal;
 mod tree;
 
 use std::path::PathBuf;
@@ -37,6 +38,10 @@ pub struct Cli {
     /// Log detail, as a tracing filter (overrides RUST_LOG and the file).
     #[arg(long, global = true, value_name = "FILTER")]
     pub log_level: Option<String>,
+
+    /// Disable every action that changes the organization.
+    #[arg(long, global = true)]
+    pub read_only: bool,
 
     /// The AWS profile to use (overrides AWS_PROFILE and the file).
     #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
@@ -85,6 +90,13 @@ pub enum Command {
         #[arg(long)]
         exit_code: bool,
     },
+    /// Print the journal of actions run, one row per attempt; asks AWS
+    /// nothing.
+    Journal {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 /// How a headless command prints.
@@ -122,6 +134,10 @@ fn run(cli: Cli) -> Result<u8, String> {
         eprintln!("orgtop: no log file in {}: {error}", dirs.state.display());
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "orgtop starts");
+    if let Some(Command::Journal { format }) = cli.command {
+        let path = crate::journal::file_in(&dirs.state);
+        return journal::print(&path, format).map(|()| 0);
+    }
 
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start: {e}"))?;
@@ -154,7 +170,12 @@ fn run(cli: Cli) -> Result<u8, String> {
                 let options = cost_options(&config);
                 cost::run(provider.as_ref(), &options, &path, format).await.map(|()| 0)
             }
-            None => console(provider, &config, &dirs).await.map(|()| 0),
+            // Printed above, before any provider is built.
+            Some(Command::Journal { .. }) => Ok(0),
+            None => {
+                let read_only = cli.read_only || config.read_only;
+                console(provider, &config, &dirs, read_only).await.map(|()| 0)
+            }
         }
     })
 }
@@ -245,6 +266,7 @@ async fn console(
     provider: Arc<dyn Provider>,
     config: &Config,
     dirs: &Dirs,
+    read_only: bool,
 ) -> Result<(), String> {
     let source = provider.source();
     let session = Session {
@@ -254,9 +276,11 @@ async fn console(
             tree_cache: Some(cache::tree_path(&dirs.cache, &source)),
             drift_memory: Some(drift_memory_path(dirs, &source)),
             costs: Some(costs_path(dirs, &source)),
+            journal: Some(crate::journal::file_in(&dirs.state)),
         },
         scp_limit: config.organizations.scp_attachment_limit,
         cost_options: cost_options(config),
+        read_only,
         provider,
     };
     crate::tui::run(session)

@@ -9,6 +9,7 @@ mod error;
 
 use async_trait::async_trait;
 
+use crate::model::action::{Action, Handshake};
 use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::cost::{
     CostMetric, CostPeriod, Credit, Forecast, MonthlyCosts, ServiceCost,
@@ -181,4 +182,15 @@ pub trait Provider: Send + Sync {
     /// The Billing API's `GetBillingPreferences`: whether credits are
     /// shared across the organization.
     async fn get_credit_sharing(&self) -> Result<bool>;
+
+    /// `ListHandshakesForOrganization`: invitations, open and recent.
+    async fn list_handshakes_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<Handshake>>;
+
+    /// Carries out `action`: `MoveAccount`, `InviteAccountToOrganization`,
+    /// `CancelHandshake`, `AttachPolicy` or `DetachPolicy`. Returns AWS's
+    /// request id, for the journal, when the answer carried one.
+    async fn perform(&self, action: &Action) -> Result<Option<String>>;
 }

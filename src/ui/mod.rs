@@ -2,6 +2,7 @@
 //! scroll offsets, and draws only the rows that fit on screen, so a frame
 //! costs the same for a hundred accounts as for fifty thousand.
 
+mod action;
 pub mod cost;
 mod details;
 mod drift;
@@ -57,6 +58,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, state: &mut UiState) {
 
     match &app.overlay {
         Some(Overlay::Help) => help::draw(frame, main, theme),
+        Some(Overlay::Action(dialog)) => action::draw(frame, main, app, dialog, theme),
         Some(Overlay::ConfirmCostRefresh { billed_requests }) => {
             confirm_cost_refresh(frame, main, *billed_requests, theme)
         }

@@ -65,6 +65,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// Every part, in the order shown.
 fn parts(app: &App, narrow: bool) -> Vec<Part> {
     let mut parts = vec![Part::accented(" orgtop", 9)];
+    if app.read_only {
+        parts.push(Part::accented("READ-ONLY", 9));
+    }
     // The source's first words (the profile) say most; the region and an
     // endpoint URL only when there is room.
     let short_source = app

@@ -9,6 +9,7 @@ use std::time::Instant;
 use async_trait::async_trait;
 use tokio::sync::Semaphore;
 
+use crate::model::action::{Action, Handshake};
 use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::cost::{
     CostMetric, CostPeriod, Credit, Forecast, MonthlyCosts, ServiceCost,
@@ -306,5 +307,25 @@ impl Provider for Limited {
         let call = self.inner.get_credit_sharing();
         self.limited(BILLING, "GetBillingPreferences", "", call)
             .await
+    }
+
+    async fn list_handshakes_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<Handshake>> {
+        let call = self.inner.list_handshakes_for_organization(next_token);
+        self.limited(ORGS, "ListHandshakesForOrganization", "", call)
+            .await
+    }
+
+    async fn perform(&self, action: &Action) -> Result<Option<String>> {
+        let target = action.confirmation_id().to_string();
+        self.limited(
+            ORGS,
+            action.operation(),
+            &target,
+            self.inner.perform(action),
+        )
+        .await
     }
 }

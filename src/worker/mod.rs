@@ -15,10 +15,12 @@ use crate::crawl::{self, CrawlEvent};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::crawl::costs::{CostData, CostPlan, CostRead};
+use crate::journal::{self, Journal};
+use crate::model::action::{Action, Handshake, Warning};
 use crate::model::control_tower::ControlTower;
 use crate::model::cost::{CostPeriod, Credit, ServiceCost};
 use crate::model::{Policy, Tag};
-use crate::provider::{Provider, ProviderError};
+use crate::provider::{ErrorKind, Provider, ProviderError};
 
 pub use limited::{Limited, Limits};
 
@@ -40,6 +42,13 @@ pub enum Job {
         account_id: String,
         period: CostPeriod,
     },
+    /// Carry out a confirmed action, journaled before and after.
+    Perform {
+        action: Action,
+        warnings: Vec<Warning>,
+    },
+    /// Read the organization's invitations.
+    ListHandshakes,
 }
 
 /// What a cost read needs; the app's clock gives `today` and `now`.
@@ -66,6 +75,13 @@ pub enum WorkerEvent {
     ControlTowerRead(ControlTower),
     /// Costs and credits, with the billed requests made, or the failure.
     CostsRead(Result<CostRead, ProviderError>),
+    /// A confirmed action ran: AWS's request id, or the failure.
+    Performed {
+        action: Action,
+        result: Result<Option<String>, ProviderError>,
+    },
+    /// The invitations, or why they could not be read.
+    HandshakesListed(Result<Vec<Handshake>, ProviderError>),
     /// One account's cost by service, or the failure.
     ServiceCostsRead {
         account_id: String,
@@ -89,6 +105,7 @@ pub struct WorkerPool {
     events: mpsc::UnboundedSender<WorkerEvent>,
     cancel: CancellationToken,
     tasks: TaskTracker,
+    journal: Option<Arc<Journal>>,
 }
 
 impl WorkerPool {
@@ -103,7 +120,14 @@ impl WorkerPool {
             events,
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
+            journal: None,
         }
+    }
+
+    /// Records every action in `journal` before and after its call.
+    pub fn with_journal(mut self, journal: Journal) -> Self {
+        self.journal = Some(Arc::new(journal));
+        self
     }
 
     /// How many provider calls have finished so far.
@@ -116,6 +140,18 @@ impl WorkerPool {
         let provider = Arc::clone(&self.provider);
         let events = self.events.clone();
         let cancel = self.cancel.clone();
+        if let Job::Perform { action, warnings } = job {
+            // An action is never cancelled half-way: quitting waits for its
+            // answer, so the journal records how it ended.
+            let journal = self.journal.clone();
+            self.tasks.spawn(async move {
+                let result =
+                    perform(provider.as_ref(), journal.as_deref(), &action, warnings)
+                        .await;
+                let _ = events.send(WorkerEvent::Performed { action, result });
+            });
+            return;
+        }
         self.tasks.spawn(async move {
             tokio::select! {
                 () = cancel.cancelled() => {}
@@ -170,6 +206,11 @@ async fn run(
             let result = all_service_costs(provider, &account_id, &period).await;
             let _ = events.send(WorkerEvent::ServiceCostsRead { account_id, result });
         }
+        Job::Perform { .. } => {} // spawned apart, never cancelled
+        Job::ListHandshakes => {
+            let result = all_handshakes(provider).await;
+            let _ = events.send(WorkerEvent::HandshakesListed(result));
+        }
         Job::ListTags { resource_id } => {
             let result = all_tags(provider, &resource_id).await;
             let _ = events.send(WorkerEvent::TagsListed {
@@ -215,4 +256,69 @@ async fn all_service_costs(
             None => return Ok(costs),
         }
     }
+}
+
+/// Every page of the organization's invitations.
+async fn all_handshakes(
+    provider: &dyn Provider,
+) -> Result<Vec<Handshake>, ProviderError> {
+    let mut handshakes = Vec::new();
+    let mut token = None;
+    loop {
+        let page = provider.list_handshakes_for_organization(token).await?;
+        handshakes.extend(page.items);
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok(handshakes),
+        }
+    }
+}
+
+/// Runs one confirmed action: a `started` line in the journal first (no
+/// record, no call), the call, then a `finished` line with the outcome.
+async fn perform(
+    provider: &dyn Provider,
+    journal: Option<&Journal>,
+    action: &Action,
+    warnings: Vec<Warning>,
+) -> Result<Option<String>, ProviderError> {
+    // TODO: the caller identity (STS GetCallerIdentity) is not read yet;
+    // the journal records the profile alone.
+    let entry = journal::Entry {
+        profile: provider.source(),
+        caller: None,
+        action: action.clone(),
+        warnings,
+    };
+    let attempt = match journal.map(|j| j.started(&entry)).transpose() {
+        Ok(attempt) => attempt,
+        Err(error) => {
+            return Err(ProviderError::new(
+                action.operation(),
+                Some(action.confirmation_id()),
+                ErrorKind::Other,
+                "JournalUnwritable",
+                format!("the journal could not be written, so nothing was sent: {error}"),
+            ));
+        }
+    };
+    let result = provider.perform(action).await;
+    if let (Some(journal), Some(attempt)) = (journal, attempt) {
+        let outcome = match &result {
+            Ok(request_id) => journal::Outcome::Succeeded {
+                request_id: request_id.clone(),
+            },
+            Err(error) => journal::Outcome::Failed {
+                error: journal::CallError {
+                    code: error.code.clone(),
+                    message: error.message.clone(),
+                },
+                request_id: None,
+            },
+        };
+        if let Err(error) = journal.finished(&attempt, &outcome) {
+            tracing::warn!(%error, "the journal's finished line could not be written");
+        }
+    }
+    result
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use futures::stream::{self, StreamExt, TryStreamExt};
+use orgtop::model::action::{Action, Handshake};
 use orgtop::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use orgtop::model::cost::{
     CostMetric, CostPeriod, Credit, Forecast, MonthlyCosts, ServiceCost,
@@ -217,6 +218,17 @@ impl Provider for TreeOnly<'_> {
 
     async fn get_credit_sharing(&self) -> Result<bool> {
         self.0.get_credit_sharing().await
+    }
+
+    async fn list_handshakes_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<Handshake>> {
+        self.0.list_handshakes_for_organization(next_token).await
+    }
+
+    async fn perform(&self, action: &Action) -> Result<Option<String>> {
+        self.0.perform(action).await
     }
 }
 

@@ -31,6 +31,38 @@ impl Call<'_> {
         ProviderError::new(self.operation, self.target, kind, code, message)
     }
 
+    /// The provider error for `error`, its message followed by the `Reason`
+    /// AWS answers alongside some codes (`ConstraintViolationException`,
+    /// `HandshakeConstraintViolationException`): which limit was hit.
+    pub fn error_with_reason<E>(
+        &self,
+        error: SdkError<E>,
+        reason: impl FnOnce(&E) -> Option<String>,
+    ) -> ProviderError
+    where
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    {
+        let reason = error.as_service_error().and_then(reason);
+        let mut provider_error = self.error(error);
+        if let Some(reason) = reason
+            && !provider_error.message.contains(&reason)
+        {
+            provider_error.message = with_reason(&provider_error.message, &reason);
+        }
+        provider_error
+    }
+
+    /// A request that could not be built from what orgtop was given.
+    pub fn unbuildable(&self, error: impl std::fmt::Display) -> ProviderError {
+        ProviderError::new(
+            self.operation,
+            self.target,
+            ErrorKind::InvalidInput,
+            "InvalidRequest",
+            error.to_string(),
+        )
+    }
+
     /// A malformed answer: a record without the id every record carries.
     pub fn missing(&self, field: &str) -> ProviderError {
         let message = format!("the answer has a record without {field}");
@@ -105,8 +137,20 @@ fn service_error(
     }
 }
 
+/// `message` followed by AWS's `Reason`; the demo shows it the same way.
+fn with_reason(message: &str, reason: &str) -> String {
+    if message.is_empty() {
+        format!("(reason: {reason})")
+    } else {
+        format!("{message} (reason: {reason})")
+    }
+}
+
 /// The kind of an AWS error code: Organizations' own, then the codes every
-/// AWS service shares.
+/// AWS service shares. The codes that say an action does not fit the
+/// organization as it is now (already done, already a member, a limit) are
+/// invalid input: orgtop's preflight should have caught them, and the tree
+/// is re-read after any failed action.
 fn kind_of_code(code: &str) -> ErrorKind {
     match code {
         "TooManyRequestsException" | "ThrottlingException" | "Throttling" => {
@@ -126,7 +170,14 @@ fn kind_of_code(code: &str) -> ErrorKind {
         "AWSOrganizationsNotInUseException" => ErrorKind::NotFound,
         "InvalidInputException"
         | "ValidationException"
-        | "ConstraintViolationException" => ErrorKind::InvalidInput,
+        | "ConstraintViolationException"
+        | "DuplicateAccountException"
+        | "DuplicatePolicyAttachmentException"
+        | "PolicyNotAttachedException"
+        | "PolicyTypeNotEnabledException"
+        | "DuplicateHandshakeException"
+        | "HandshakeConstraintViolationException"
+        | "InvalidHandshakeTransitionException" => ErrorKind::InvalidInput,
         "ServiceException" | "ServiceUnavailable" | "UnsupportedAPIEndpointException" => {
             ErrorKind::Unavailable
         }
@@ -189,6 +240,29 @@ mod tests {
             kind_of_code("ConcurrentModificationException"),
             ErrorKind::Other
         );
+    }
+
+    #[test]
+    fn action_error_codes_get_their_kinds() {
+        for code in [
+            "SourceParentNotFoundException",
+            "DestinationParentNotFoundException",
+            "AccountNotFoundException",
+            "TargetNotFoundException",
+            "HandshakeNotFoundException",
+        ] {
+            assert_eq!(kind_of_code(code), ErrorKind::NotFound, "{code}");
+        }
+        for code in [
+            "DuplicateAccountException",
+            "DuplicatePolicyAttachmentException",
+            "PolicyNotAttachedException",
+            "DuplicateHandshakeException",
+            "HandshakeConstraintViolationException",
+            "InvalidHandshakeTransitionException",
+        ] {
+            assert_eq!(kind_of_code(code), ErrorKind::InvalidInput, "{code}");
+        }
     }
 
     #[test]

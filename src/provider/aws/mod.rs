@@ -38,6 +38,7 @@ use serde::Deserialize;
 use tokio::sync::OnceCell;
 
 use super::{ErrorKind, Page, Provider, ProviderError, Result};
+use crate::model::action::{Action, Handshake};
 use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::cost::{
     CostMetric, CostPeriod, Credit, Forecast, Month, MonthlyCosts, ServiceCost,
@@ -633,6 +634,19 @@ impl Provider for AwsProvider {
     async fn get_credit_sharing(&self) -> Result<bool> {
         let billing = self.billing("GetBillingPreferences")?;
         billing.get_credit_sharing().await
+    }
+
+    async fn list_handshakes_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<Handshake>> {
+        self.organizations
+            .list_handshakes_for_organization(next_token)
+            .await
+    }
+
+    async fn perform(&self, action: &Action) -> Result<Option<String>> {
+        self.organizations.perform(action).await
     }
 }
 

@@ -2,10 +2,15 @@
 //! operation, one page per call, SDK types turned into orgtop's records.
 
 use aws_sdk_organizations::Client;
+use aws_sdk_organizations::operation::RequestId;
+use aws_sdk_organizations::operation::attach_policy::AttachPolicyError;
+use aws_sdk_organizations::operation::detach_policy::DetachPolicyError;
+use aws_sdk_organizations::operation::invite_account_to_organization::InviteAccountToOrganizationError;
 use aws_sdk_organizations::types as sdk;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::error::Call;
+use crate::model::action::{Action, Handshake, InviteTarget};
 use crate::model::{
     Account, AccountState, JoinedMethod, Organization, OrganizationalUnit, Policy,
     PolicySummary, PolicyTarget, PolicyType, Root, Tag, TargetType,
@@ -227,6 +232,204 @@ impl Organizations {
     }
 }
 
+/// The actions: each returns AWS's request id, for the journal.
+impl Organizations {
+    /// Carries out `action`. An error names the id a person confirmed.
+    pub async fn perform(&self, action: &Action) -> Result<Option<String>> {
+        let call = self.call(action.operation(), Some(action.confirmation_id()));
+        match action {
+            Action::MoveAccount {
+                account_id,
+                source_parent_id,
+                destination_parent_id,
+            } => {
+                let request = self
+                    .client
+                    .move_account()
+                    .account_id(account_id)
+                    .source_parent_id(source_parent_id)
+                    .destination_parent_id(destination_parent_id);
+                let output = request.send().await.map_err(|e| call.error(e))?;
+                Ok(request_id(&output))
+            }
+            Action::AttachPolicy {
+                policy_id,
+                target_id,
+            } => self.attach_policy(&call, policy_id, target_id).await,
+            Action::DetachPolicy {
+                policy_id,
+                target_id,
+            } => self.detach_policy(&call, policy_id, target_id).await,
+            Action::InviteAccount { target, notes } => {
+                self.invite_account(&call, target, notes.clone()).await
+            }
+            Action::CancelHandshake { handshake_id } => {
+                let request = self.client.cancel_handshake().handshake_id(handshake_id);
+                let output = request.send().await.map_err(|e| call.error(e))?;
+                Ok(request_id(&output))
+            }
+        }
+    }
+
+    /// `AttachPolicy`; AWS's `Reason` for a constraint violation is kept.
+    async fn attach_policy(
+        &self,
+        call: &Call<'_>,
+        policy_id: &str,
+        target_id: &str,
+    ) -> Result<Option<String>> {
+        let request = self
+            .client
+            .attach_policy()
+            .policy_id(policy_id)
+            .target_id(target_id);
+        let output = request
+            .send()
+            .await
+            .map_err(|e| call.error_with_reason(e, attach_reason))?;
+        Ok(request_id(&output))
+    }
+
+    /// `DetachPolicy`; AWS's `Reason` for a constraint violation is kept.
+    async fn detach_policy(
+        &self,
+        call: &Call<'_>,
+        policy_id: &str,
+        target_id: &str,
+    ) -> Result<Option<String>> {
+        let request = self
+            .client
+            .detach_policy()
+            .policy_id(policy_id)
+            .target_id(target_id);
+        let output = request
+            .send()
+            .await
+            .map_err(|e| call.error_with_reason(e, detach_reason))?;
+        Ok(request_id(&output))
+    }
+
+    /// `InviteAccountToOrganization`, with `Target` of type ACCOUNT or EMAIL.
+    async fn invite_account(
+        &self,
+        call: &Call<'_>,
+        target: &InviteTarget,
+        notes: Option<String>,
+    ) -> Result<Option<String>> {
+        let party_type = match target {
+            InviteTarget::Account(_) => sdk::HandshakePartyType::Account,
+            InviteTarget::Email(_) => sdk::HandshakePartyType::Email,
+        };
+        let party = sdk::HandshakeParty::builder()
+            .id(target.id())
+            .r#type(party_type)
+            .build()
+            .map_err(|e| call.unbuildable(e))?;
+        let request = self
+            .client
+            .invite_account_to_organization()
+            .target(party)
+            .set_notes(notes);
+        let output = request
+            .send()
+            .await
+            .map_err(|e| call.error_with_reason(e, invite_reason))?;
+        Ok(request_id(&output))
+    }
+
+    /// `ListHandshakesForOrganization`, invitations only.
+    pub async fn list_handshakes_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<Handshake>> {
+        let call = self.call("ListHandshakesForOrganization", None);
+        let invitations = sdk::HandshakeFilter::builder()
+            .action_type(sdk::ActionType::InviteAccountToOrganization)
+            .build();
+        let request = self
+            .client
+            .list_handshakes_for_organization()
+            .filter(invitations)
+            .set_next_token(next_token);
+        let output = request.send().await.map_err(|e| call.error(e))?;
+        let handshakes = output.handshakes().iter().map(|h| handshake(h, &call));
+        page(handshakes, output.next_token())
+    }
+}
+
+fn request_id(output: &impl RequestId) -> Option<String> {
+    output.request_id().map(str::to_string)
+}
+
+fn attach_reason(error: &AttachPolicyError) -> Option<String> {
+    match error {
+        AttachPolicyError::ConstraintViolationException(e) => {
+            e.reason().map(|r| r.as_str().to_string())
+        }
+        _ => None,
+    }
+}
+
+fn detach_reason(error: &DetachPolicyError) -> Option<String> {
+    match error {
+        DetachPolicyError::ConstraintViolationException(e) => {
+            e.reason().map(|r| r.as_str().to_string())
+        }
+        _ => None,
+    }
+}
+
+fn invite_reason(error: &InviteAccountToOrganizationError) -> Option<String> {
+    match error {
+        InviteAccountToOrganizationError::ConstraintViolationException(e) => {
+            e.reason().map(|r| r.as_str().to_string())
+        }
+        InviteAccountToOrganizationError::HandshakeConstraintViolationException(e) => {
+            e.reason().map(|r| r.as_str().to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Handshakes expire 15 days after they are sent; an answer without the
+/// expiry gets that.
+const HANDSHAKE_LIFETIME: Duration = Duration::days(15);
+
+fn handshake(handshake: &sdk::Handshake, call: &Call<'_>) -> Result<Handshake> {
+    let id = required(handshake.id(), call, "Id")?;
+    let target = invited_party(handshake.parties())
+        .ok_or_else(|| call.missing("a party of type ACCOUNT or EMAIL"))?;
+    let state = handshake.state().ok_or_else(|| call.missing("State"))?;
+    let requested = handshake
+        .requested_timestamp()
+        .map(timestamp)
+        .unwrap_or_default();
+    let expires = handshake
+        .expiration_timestamp()
+        .map(timestamp)
+        .unwrap_or(requested + HANDSHAKE_LIFETIME);
+    Ok(Handshake {
+        id,
+        arn: text(handshake.arn()),
+        state: state.as_str().to_string(),
+        target,
+        requested,
+        expires,
+    })
+}
+
+/// The party an invitation went to: the account or email address, not the
+/// organization that sent it.
+fn invited_party(parties: &[sdk::HandshakeParty]) -> Option<InviteTarget> {
+    parties.iter().find_map(|party| match party.r#type() {
+        sdk::HandshakePartyType::Account => {
+            Some(InviteTarget::Account(party.id().into()))
+        }
+        sdk::HandshakePartyType::Email => Some(InviteTarget::Email(party.id().into())),
+        _ => None,
+    })
+}
+
 /// A page of records, failing if any record is malformed.
 fn page<T>(
     items: impl Iterator<Item = Result<T>>,
@@ -387,6 +590,24 @@ mod tests {
             account_state(&older, "111111111111"),
             AccountState::Suspended
         );
+    }
+
+    #[test]
+    fn the_invited_party_is_the_account_or_email_not_the_organization() {
+        let party = |id: &str, kind| {
+            sdk::HandshakeParty::builder()
+                .id(id)
+                .r#type(kind)
+                .build()
+                .unwrap()
+        };
+        let organization = party("o-exampleorg1", sdk::HandshakePartyType::Organization);
+        let email = party("ops@example.com", sdk::HandshakePartyType::Email);
+        assert_eq!(
+            invited_party(&[organization.clone(), email]),
+            Some(InviteTarget::Email("ops@example.com".into()))
+        );
+        assert_eq!(invited_party(&[organization]), None);
     }
 
     #[test]

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::state::DemoState;
+use super::state::{DemoState, Sent};
 use super::{control_tower, costs, ids};
+use crate::model::action::InviteTarget;
 use crate::model::{
     Account, AccountState, JoinedMethod, Organization, Policy, PolicySummary, PolicyType,
 };
@@ -25,6 +26,8 @@ struct Description {
     account: Vec<AccountEntry>,
     #[serde(default)]
     policy: Vec<PolicyEntry>,
+    #[serde(default)]
+    handshake: Vec<HandshakeEntry>,
     control_tower: Option<control_tower::ControlTowerEntry>,
     costs: Option<costs::CostsEntry>,
 }
@@ -99,6 +102,24 @@ struct PolicyEntry {
     aws_managed: bool,
 }
 
+/// An invitation the organization sent: to an account id or to an email
+/// address, so many days before the demo's today.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandshakeEntry {
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    sent_days_ago: u32,
+    #[serde(default = "open")]
+    state: String,
+}
+
+fn open() -> String {
+    "OPEN".to_string()
+}
+
 /// The demo organization, as `organization.toml` describes it. The file
 /// ships inside the binary, so an error here is a defect of the build.
 pub fn northwind() -> Result<DemoState, String> {
@@ -170,7 +191,32 @@ fn build(description: Description) -> Result<DemoState, String> {
     if let Some(entry) = &description.costs {
         costs::build(&mut state, entry, &unit_ids, &account_ids_by_name)?;
     }
+    for entry in &description.handshake {
+        add_handshake(&mut state, entry)?;
+    }
     Ok(state)
+}
+
+fn add_handshake(state: &mut DemoState, entry: &HandshakeEntry) -> Result<(), String> {
+    let target = match (&entry.account, &entry.email) {
+        (Some(id), None) => InviteTarget::Account(id.clone()),
+        (None, Some(email)) => InviteTarget::Email(email.clone()),
+        _ => return Err("a handshake names either an account or an email".into()),
+    };
+    const STATES: [&str; 6] = [
+        "REQUESTED",
+        "OPEN",
+        "CANCELED",
+        "ACCEPTED",
+        "DECLINED",
+        "EXPIRED",
+    ];
+    if !STATES.contains(&entry.state.as_str()) {
+        return Err(format!("handshake state {} is not AWS's", entry.state));
+    }
+    let sent = Sent::Before(chrono::Duration::days(entry.sent_days_ago.into()));
+    state.add_handshake(target, sent, &entry.state);
+    Ok(())
 }
 
 fn add_policies(
@@ -274,5 +320,14 @@ mod tests {
         let state = northwind().unwrap();
         assert_eq!(state.accounts.len(), 43);
         assert_eq!(state.organization.management_account_id, "210987654321");
+    }
+
+    #[test]
+    fn the_demo_has_an_open_invitation_and_a_cancelled_one() {
+        let state = northwind().unwrap();
+        let states: Vec<&str> =
+            state.handshakes.iter().map(|h| h.state.as_str()).collect();
+        assert_eq!(states, ["CANCELED", "OPEN"]);
+        assert!(matches!(state.handshakes[1].sent, Sent::Before(_)));
     }
 }

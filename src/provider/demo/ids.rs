@@ -32,6 +32,25 @@ pub fn policy_id(name: &str) -> String {
     format!("p-{}", base36(fnv1a(name), 8))
 }
 
+/// `h-` + 12 characters; AWS's handshake ids are 8 to 32.
+pub fn handshake_id(seed: &str) -> String {
+    format!("h-{}", base36(fnv1a(seed), 12))
+}
+
+/// A request id shaped like AWS's, a version 4 UUID, drawn from `seed`.
+pub fn request_id(seed: &str) -> String {
+    let high = fnv1a(seed);
+    let low = fnv1a(&format!("{seed}/request"));
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        0x4000 | (high & 0x0fff),
+        0x8000 | ((low >> 48) & 0x3fff),
+        low & 0xffff_ffff_ffff
+    )
+}
+
 /// Hands out unique 12-digit account ids.
 #[derive(Debug, Default)]
 pub struct AccountIds {
@@ -68,6 +87,25 @@ mod tests {
         let id = accounts.take(None, "prod-web");
         assert_eq!(id.len(), 12);
         assert!(id.bytes().all(|b| b.is_ascii_digit()));
+    }
+
+    #[test]
+    fn handshake_and_request_ids_have_aws_shapes() {
+        let handshake = handshake_id("583920174466#0");
+        assert!(handshake.starts_with("h-") && handshake.len() == 14);
+        let suffix = &handshake[2..];
+        assert!(
+            suffix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        );
+
+        let request = request_id("0:MoveAccount");
+        let groups: Vec<usize> = request.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert_eq!(&request[14..15], "4");
+        assert_eq!(request, request_id("0:MoveAccount"));
+        assert_ne!(request, request_id("1:MoveAccount"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! items a page), a few milliseconds per call, AWS's error codes for bad
 //! requests, and faults that tests can inject.
 
+mod actions;
 mod control_tower;
 mod costs;
 mod description;
@@ -17,6 +18,7 @@ use chrono::NaiveDate;
 
 use super::{ErrorKind, Page, Provider, ProviderError, Result};
 use crate::clock::{SharedClock, SystemClock};
+use crate::model::action::{Action, Handshake};
 use crate::model::control_tower::{
     EnabledBaseline, EnabledControl, LandingZone, id_from_arn,
 };
@@ -30,7 +32,7 @@ use crate::model::{
 
 pub use description::northwind as northwind_state;
 pub use generate::generated;
-pub use state::DemoState;
+pub use state::{DemoHandshake, DemoState, Sent};
 
 /// AWS Organizations pages every listing by at most 20 items.
 pub const PAGE_SIZE: usize = 20;
@@ -566,6 +568,27 @@ impl Provider for DemoProvider {
         let operation = "GetBillingPreferences";
         self.call(operation).await?;
         self.read(operation, |state| Ok(costs_of(state).credit_sharing()))
+    }
+
+    async fn list_handshakes_for_organization(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<Handshake>> {
+        let operation = "ListHandshakesForOrganization";
+        self.call(operation).await?;
+        let now = self.clock.now();
+        self.read(operation, |state| {
+            let handshakes = state.handshakes_at(now);
+            page(operation, "handshakes", &handshakes, next_token)
+        })
+    }
+
+    async fn perform(&self, action: &Action) -> Result<Option<String>> {
+        let operation = action.operation();
+        self.call(operation).await?;
+        let now = self.clock.now();
+        let mut state = self.state.lock().map_err(|_| poisoned(operation))?;
+        state.perform(action, now).map(Some)
     }
 }
 

@@ -4,7 +4,11 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Duration, Utc};
+
 use super::costs::DemoCosts;
+use super::ids;
+use crate::model::action::InviteTarget;
 use crate::model::control_tower::{EnabledBaseline, EnabledControl, LandingZone};
 use crate::model::{
     Account, Organization, OrganizationalUnit, Policy, PolicySummary, PolicyType, Root,
@@ -33,6 +37,46 @@ pub struct DemoState {
     pub control_tower: Option<DemoControlTower>,
     /// What the organization spends, where the description says.
     pub costs: Option<DemoCosts>,
+    /// Invitations the organization sent, in the order it sent them.
+    pub handshakes: Vec<DemoHandshake>,
+    /// Service control policies AWS lets one root, OU or account have
+    /// attached: 10 since May 2026, 5 before.
+    pub scp_limit: usize,
+    /// Actions carried out so far; each request id is drawn from it, so ids
+    /// never repeat within a run and are the same on every run.
+    pub actions_performed: u64,
+}
+
+/// An invitation to join the organization, as the demo keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoHandshake {
+    pub id: String,
+    pub arn: String,
+    /// As AWS spells it. Nobody answers the demo's invitations: those it
+    /// sends stay OPEN until cancelled.
+    pub state: String,
+    pub target: InviteTarget,
+    pub sent: Sent,
+}
+
+/// When a handshake was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// At this instant: an invitation the demo was asked to send.
+    At(DateTime<Utc>),
+    /// This long before whatever the clock says now: the description's
+    /// invitations look as recent on any day the demo runs.
+    Before(Duration),
+}
+
+impl Sent {
+    /// The instant it was sent, when the clock says `now`.
+    pub fn at(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Self::At(at) => at,
+            Self::Before(age) => now - age,
+        }
+    }
 }
 
 /// What the demo's Control Tower answers.
@@ -67,6 +111,9 @@ impl DemoState {
             trusted_services: Vec::new(),
             control_tower: None,
             costs: None,
+            handshakes: Vec::new(),
+            scp_limit: 10,
+            actions_performed: 0,
         }
     }
 
@@ -119,6 +166,50 @@ impl DemoState {
         if !targets.iter().any(|t| t == target_id) {
             targets.push(target_id.to_string());
         }
+    }
+
+    /// Detaches `policy_id` from `target_id`, if it is attached.
+    pub fn detach(&mut self, policy_id: &str, target_id: &str) {
+        if let Some(targets) = self.targets_of.get_mut(policy_id) {
+            targets.retain(|t| t != target_id);
+        }
+    }
+
+    /// Moves the account or unit `child_id` under `parent_id`, last among
+    /// its new siblings.
+    pub fn move_child(&mut self, child_id: &str, parent_id: &str) {
+        if let Some(old) = self.parent_of.get(child_id)
+            && let Some(siblings) = self.children.get_mut(old)
+        {
+            siblings.retain(|c| c != child_id);
+        }
+        self.link(parent_id, child_id);
+    }
+
+    /// Records an invitation to `target` in `state`, sent `sent`; its id
+    /// and ARN are drawn here. Returns the id.
+    pub fn add_handshake(
+        &mut self,
+        target: InviteTarget,
+        sent: Sent,
+        state: &str,
+    ) -> String {
+        let mut seed = self.handshakes.len();
+        let id = loop {
+            let id = ids::handshake_id(&format!("{}#{seed}", target.id()));
+            if !self.handshakes.iter().any(|h| h.id == id) {
+                break id;
+            }
+            seed += 1;
+        };
+        self.handshakes.push(DemoHandshake {
+            arn: self.arn("handshake", &format!("invite/{id}")),
+            id: id.clone(),
+            state: state.to_string(),
+            target,
+            sent,
+        });
+        id
     }
 
     /// Sets the tag `key` of the resource `resource_id` to `value`.
