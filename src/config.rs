@@ -25,6 +25,22 @@ pub struct Config {
     pub organizations: OrganizationsSettings,
     pub cost: CostSettings,
     pub aws: AwsSettings,
+    pub ui: UiSettings,
+}
+
+/// `[ui]`: how the console looks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiSettings {
+    /// A bundled theme's name, the name of one in the `themes` folder beside
+    /// this file, or a theme file's path; `--theme` overrides it.
+    pub theme: Option<String>,
+    /// Whether clicks and the wheel are read; `--mouse` turns it on. Off by
+    /// default: it stops the terminal's own text selection.
+    pub mouse: bool,
+    /// Re-read the organization and drift this often, in seconds (never
+    /// Cost Explorer); `--watch` overrides it. Unset: no auto-refresh.
+    pub watch_seconds: Option<u64>,
 }
 
 /// `[cost]`: what orgtop asks Cost Explorer, and how often. Every Cost
@@ -201,6 +217,11 @@ impl Dirs {
     pub fn config_file(&self) -> PathBuf {
         self.config.join("config.toml")
     }
+
+    /// Where a person's own themes are looked for by name.
+    pub fn themes(&self) -> PathBuf {
+        self.config.join("themes")
+    }
 }
 
 /// Reads the configuration from `path`; a missing file means defaults.
@@ -235,7 +256,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 }
 
 /// The 1-based line and column of byte `offset` in `text`.
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rfind('\n').map_or(before.chars().count(), |at| {
@@ -270,6 +291,12 @@ mod tests {
         let config = parse("[demo]\nlatency_ms = 0\n", Path::new("c.toml")).unwrap();
         assert_eq!(config.demo.latency_ms, 0);
         assert_eq!(config.log, LogSettings::default());
+    }
+
+    #[test]
+    fn the_ui_table_names_a_theme() {
+        let config = parse("[ui]\ntheme = \"light\"\n", Path::new("c.toml")).unwrap();
+        assert_eq!(config.ui.theme.as_deref(), Some("light"));
     }
 
     #[test]

@@ -478,3 +478,133 @@ fn enter_on_a_finding_selects_its_target_in_the_tree() {
         "a finding deep in the tree"
     );
 }
+
+fn type_keys(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(press(app, KeyCode::Char(c)));
+    }
+    effects
+}
+
+#[test]
+fn the_command_line_completes_runs_and_remembers() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char(':'));
+    type_keys(&mut app, "co");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.command_line.as_ref().unwrap().text, "cost");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.command_line.is_none());
+    assert_eq!(app.focus, Pane::Cost);
+
+    press(&mut app, KeyCode::Char(':'));
+    type_keys(&mut app, "drift");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Pane::Drift);
+
+    press(&mut app, KeyCode::Char(':'));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.command_line.as_ref().unwrap().text, "drift");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(
+        app.command_line.as_ref().unwrap().text,
+        "cost",
+        "older with each ↑"
+    );
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::Char(':'));
+    type_keys(&mut app, "frobnicate");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .contains("unknown command :frobnicate")
+    );
+
+    press(&mut app, KeyCode::Char(':'));
+    type_keys(&mut app, "quit");
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::Quit]);
+}
+
+#[test]
+fn theme_and_profile_commands_ask_the_runtime() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char(':'));
+    type_keys(&mut app, "theme light");
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::SetTheme("light".into())]
+    );
+    press(&mut app, KeyCode::Char(':'));
+    type_keys(&mut app, "profile audit");
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::SwitchProfile("audit".into())]
+    );
+}
+
+#[test]
+fn y_and_capital_y_copy_the_id_and_the_arn() {
+    let mut app = loaded_app();
+    select(&mut app, "Security");
+    let node = app.org.node(app.selected().unwrap()).clone();
+    assert_eq!(
+        press(&mut app, KeyCode::Char('y')),
+        vec![Effect::Copy(node.id.clone())]
+    );
+    assert_eq!(
+        press(&mut app, KeyCode::Char('Y')),
+        vec![Effect::Copy(node.arn.clone())]
+    );
+}
+
+#[test]
+fn a_watch_refresh_marks_what_changed() {
+    let mut app = loaded_app();
+    let effects = app.update(Event::Watch);
+    let Some(Effect::Run(Job::Crawl { crawl })) = effects.first().cloned() else {
+        panic!("the watch re-reads the tree: {effects:?}");
+    };
+    // The organization changes between the two reads: an account moves.
+    let demo = demo();
+    let org = runtime().block_on(crawl::load(&demo)).unwrap();
+    let account = org
+        .node(org.find(&account_id(&org, "ci-cd")).unwrap())
+        .clone();
+    let from = org.node(account.parent.unwrap()).id.clone();
+    let to = account_id(&org, "Suspended");
+    runtime()
+        .block_on(demo.perform(&orgtop::model::action::Action::MoveAccount {
+            account_id: account.id.clone(),
+            source_parent_id: from,
+            destination_parent_id: to,
+        }))
+        .unwrap();
+    let mut events = Vec::new();
+    runtime()
+        .block_on(crawl::crawl(&demo, &mut |event| events.push(event)))
+        .unwrap();
+    for event in events {
+        app.update(Event::Worker(WorkerEvent::Crawl { crawl, event }));
+    }
+    app.update(Event::Worker(WorkerEvent::CrawlFinished {
+        crawl,
+        result: Ok(()),
+    }));
+    assert!(
+        app.changed.contains(&account.id),
+        "the moved account is marked"
+    );
+    assert!(!app.changed.contains("p-FullAWSAccess"));
+    assert_eq!(app.changed.len(), 1, "{:?}", app.changed);
+}
+
+fn account_id(org: &orgtop::model::Org, name: &str) -> String {
+    org.nodes()
+        .find(|(_, n)| n.name == name)
+        .map(|(_, n)| n.id.clone())
+        .unwrap()
+}

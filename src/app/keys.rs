@@ -69,6 +69,14 @@ pub const HELP: &[KeyHelp] = &[
         action: "refresh from the source",
     },
     KeyHelp {
+        keys: ":",
+        action: "command line (Tab completes, ↑↓ history)",
+    },
+    KeyHelp {
+        keys: "y  Y",
+        action: "copy the id / ARN (OSC 52)",
+    },
+    KeyHelp {
         keys: "m",
         action: "move the selected account (picker: / filters)",
     },
@@ -108,6 +116,9 @@ impl App {
         if ctrl && matches!(key.code, KeyCode::Char('c')) {
             return vec![Effect::Quit];
         }
+        if self.command_line.is_some() {
+            return self.on_command_key(key);
+        }
         if self.filter_input.is_some() {
             self.on_filter_key(key);
             return Vec::new();
@@ -127,6 +138,9 @@ impl App {
             }
             KeyCode::Char('r') => return self.begin_crawl(),
             KeyCode::Char('c') => self.toggle_bottom(),
+            KeyCode::Char(':') => self.command_line = Some(super::CommandLine::default()),
+            KeyCode::Char('y') => return self.copy_selected(false),
+            KeyCode::Char('Y') => return self.copy_selected(true),
             KeyCode::Char(key @ ('m' | 'a' | 'd' | 'i' | 'I')) => {
                 return self.begin_action(key);
             }
@@ -151,6 +165,21 @@ impl App {
             },
         }
         Vec::new()
+    }
+
+    /// `y` copies the selected node's id, `Y` its ARN, through the
+    /// terminal, which works over SSH and inside tmux.
+    fn copy_selected(&mut self, arn: bool) -> Vec<Effect> {
+        let Some(node) = self.selected().map(|n| self.org.node(n)) else {
+            return Vec::new();
+        };
+        let text = if arn {
+            node.arn.clone()
+        } else {
+            node.id.clone()
+        };
+        self.message = Some(format!("copied {text}"));
+        vec![Effect::Copy(text)]
     }
 
     fn switch_focus(&mut self) {

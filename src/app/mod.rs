@@ -4,6 +4,7 @@
 //! in here does I/O.
 
 mod action;
+mod command;
 mod cost;
 mod drift;
 mod keys;
@@ -22,6 +23,7 @@ use crate::model::{NodeIdx, Org, Policy, PolicyType, Tag};
 use crate::worker::{CostJob, Job, WorkerEvent};
 
 pub use action::{Destination, Dialog, PolicyMode};
+pub use command::{COMMANDS, CommandLine};
 pub use cost::{CostOptions, CostView, Services};
 pub use drift::DriftView;
 pub use keys::{HELP, KeyHelp};
@@ -36,6 +38,14 @@ pub enum Event {
     Worker(WorkerEvent),
     /// Time passed: the spinner turns, ages move on.
     Tick,
+    /// The watch interval passed: read the tree and drift again.
+    Watch,
+    /// A click on the tree's row `row` (mouse on).
+    Click {
+        row: usize,
+    },
+    /// The wheel: move the selection by this many rows.
+    Scroll(isize),
 }
 
 /// Something the runtime must do for the app.
@@ -49,6 +59,12 @@ pub enum Effect {
     SaveDriftMemory,
     /// Keep the costs just read for the console and `orgtop cost`.
     SaveCosts,
+    /// Put text on the clipboard through the terminal (OSC 52).
+    Copy(String),
+    /// Draw with another theme, by name or path.
+    SetTheme(String),
+    /// Show another organization: the profile of that name.
+    SwitchProfile(String),
     Quit,
 }
 
@@ -151,6 +167,16 @@ pub struct App {
     /// A node to select once the next crawl has read it: the account just
     /// moved, so the person sees it under its new parent.
     pub follow: Option<String>,
+    /// The command being typed after `:`, while typing.
+    pub command_line: Option<CommandLine>,
+    /// Commands run this session, oldest first.
+    pub command_history: Vec<String>,
+    /// Names `:theme` completes.
+    pub theme_names: Vec<String>,
+    /// Names `:profile` completes.
+    pub profile_names: Vec<String>,
+    /// Ids of the nodes that changed in the last refresh.
+    pub changed: std::collections::HashSet<String>,
     /// A one-line message for the status line.
     pub message: Option<String>,
     /// Why the organization could not be read, when it could not.
@@ -185,6 +211,11 @@ impl App {
             read_only: false,
             handshakes: None,
             follow: None,
+            command_line: None,
+            command_history: Vec::new(),
+            theme_names: Vec::new(),
+            profile_names: Vec::new(),
+            changed: std::collections::HashSet::new(),
             message: None,
             error: None,
             spinner: 0,
@@ -293,6 +324,22 @@ impl App {
                 Vec::new()
             }
             Event::Worker(event) => self.on_worker(event),
+            Event::Watch => {
+                if self.loading.is_some() {
+                    Vec::new()
+                } else {
+                    self.begin_crawl()
+                }
+            }
+            Event::Click { row } => {
+                self.focus = Pane::Tree;
+                self.tree.select_row(row);
+                Vec::new()
+            }
+            Event::Scroll(rows) => {
+                self.tree.move_by(rows);
+                Vec::new()
+            }
         }
     }
 
@@ -484,6 +531,7 @@ impl App {
         match result {
             Ok(()) => {
                 if let Some(next) = loading.next {
+                    self.changed = changed_nodes(&self.org, &next);
                     self.org = next;
                     self.tree.rebuild(&self.org);
                     self.tags.retain(|_, tags| matches!(tags, Tags::Loading));
@@ -553,4 +601,32 @@ fn capitalized(text: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// The ids of nodes that are new, moved, renamed, changed state or had
+/// their SCPs changed between `before` and `after`: a watching on-call
+/// engineer sees them marked.
+fn changed_nodes(before: &Org, after: &Org) -> std::collections::HashSet<String> {
+    let parent_id =
+        |org: &Org, idx: NodeIdx| org.node(idx).parent.map(|p| org.node(p).id.clone());
+    let scps = |org: &Org, id: &str| -> Vec<String> {
+        org.attached(id, PolicyType::ServiceControlPolicy)
+            .iter()
+            .map(|p| p.id.clone())
+            .collect()
+    };
+    after
+        .nodes()
+        .filter(|(idx, node)| match before.find(&node.id) {
+            None => true,
+            Some(old) => {
+                let was = before.node(old);
+                was.name != node.name
+                    || was.account().map(|a| a.state) != node.account().map(|a| a.state)
+                    || parent_id(before, old) != parent_id(after, *idx)
+                    || scps(before, &node.id) != scps(after, &node.id)
+            }
+        })
+        .map(|(_, node)| node.id.clone())
+        .collect()
 }

@@ -93,6 +93,13 @@ impl TreeView {
         }
     }
 
+    /// Selects row `row`, if there is one.
+    pub fn select_row(&mut self, row: usize) {
+        if row < self.rows.len() {
+            self.selected = row;
+        }
+    }
+
     /// Selects the first row.
     pub fn select_first(&mut self) {
         self.selected = 0;

@@ -2,6 +2,8 @@
 //! subcommands that print text or JSON from the same model for scripts and
 //! incident channels. Errors go to stderr with exit status 2.
 
+mod access;
+mod config;
 mod cost;
 mod drift;
 mod journal;
@@ -12,15 +14,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::cache;
 use crate::clock::SystemClock;
-use crate::config::{self, Config, Dirs};
+use crate::config::{Config, Dirs};
 use crate::provider::Provider;
-use crate::provider::aws::{AwsProvider, AwsSettings, CredentialsProblem};
+use crate::provider::aws::{AwsProvider, CredentialsProblem};
 use crate::provider::demo::DemoProvider;
 use crate::tui::{Files, Session};
+use crate::ui::theme::{Capabilities, Theme};
 
 /// A terminal operations console for AWS Organizations governed by AWS
 /// Control Tower.
@@ -43,6 +45,16 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Read clicks and the wheel (it stops the terminal's own text
+    /// selection).
+    #[arg(long, global = true)]
+    pub mouse: bool,
+
+    /// Re-read the organization and drift every SECONDS and mark what
+    /// changed; never costs.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub watch: Option<u64>,
+
     /// The AWS profile to use (overrides AWS_PROFILE and the file).
     #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
@@ -56,6 +68,12 @@ pub struct Cli {
     /// profile's endpoint_url).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
+
+    /// The console's colours: a bundled theme (dark, light, high-contrast,
+    /// monochrome), NAME.toml in the configuration directory's `themes`
+    /// folder, or a theme file's PATH (overrides the file's `[ui] theme`).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -97,6 +115,33 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// List the accounts and roles IAM Identity Center lets the SSO
+    /// profile's sign-in use; asks the AWS access portal only.
+    Access {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print temporary credentials for ROLE_NAME in ACCOUNT_ID from IAM
+    /// Identity Center, as `export` lines or a credential_process answer.
+    Credentials {
+        /// The account to enter.
+        account_id: String,
+        /// The role (permission set) to assume there.
+        role_name: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = access::CredentialsFormat::Env)]
+        format: access::CredentialsFormat,
+    },
+    /// Print the configuration file's path and every setting in force, with
+    /// where it came from (default, file, environment or flag); asks AWS
+    /// nothing.
+    Config {
+        /// Print a commented configuration file with every setting at its
+        /// default instead.
+        #[arg(long)]
+        example: bool,
+    },
 }
 
 /// How a headless command prints.
@@ -111,8 +156,12 @@ const FAILURE: u8 = 2;
 
 /// Runs orgtop with the process's arguments.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.format(&mut Cli::command()).exit(),
+    };
+    match run(cli, &matches) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("orgtop: {message}");
@@ -121,16 +170,20 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<u8, String> {
+/// Runs the command `cli` names; `matches` tells which settings came from
+/// flags and which from the environment.
+fn run(cli: Cli, matches: &ArgMatches) -> Result<u8, String> {
+    if let Some(Command::Config { example: true }) = cli.command {
+        return emit(&config::example()).map(|()| 0);
+    }
     let dirs = Dirs::locate();
-    let config_path = cli.config.clone().unwrap_or_else(|| dirs.config_file());
-    let config = config::load(&config_path).map_err(|e| format!("configuration: {e}"))?;
-    let level = cli
-        .log_level
-        .clone()
-        .or_else(|| std::env::var("RUST_LOG").ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| config.log.level.clone());
-    if let Err(error) = crate::logging::init(&dirs.state, &level) {
+    let resolved = config::resolve(&config::Invocation::new(matches), &dirs)?;
+    // Printed before the log file is opened: it reads nothing but the file.
+    if let Some(Command::Config { .. }) = cli.command {
+        return emit(&resolved.explain()).map(|()| 0);
+    }
+    let config = resolved.config;
+    if let Err(error) = crate::logging::init(&dirs.state, &config.log.level) {
         eprintln!("orgtop: no log file in {}: {error}", dirs.state.display());
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "orgtop starts");
@@ -138,6 +191,16 @@ fn run(cli: Cli) -> Result<u8, String> {
         let path = crate::journal::file_in(&dirs.state);
         return journal::print(&path, format).map(|()| 0);
     }
+    // The portal takes the SSO token, not the credentials a provider checks.
+    if let Some(request) = cli.command.as_ref().and_then(access::request) {
+        return access::run(&config.aws, request);
+    }
+    // Resolved before the provider and the terminal, so that a bad theme
+    // is reported at once, on a screen the person can read.
+    let theme = match cli.command {
+        None => console_theme(&cli, &config)?,
+        Some(_) => Theme::default(),
+    };
 
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start: {e}"))?;
@@ -148,7 +211,8 @@ fn run(cli: Cli) -> Result<u8, String> {
                 tree::print(provider.as_ref(), format).await.map(|()| 0)
             }
             Some(Command::Drift { format, min_severity, exit_code }) => {
-                let path = drift_memory_path(&dirs, &provider.source());
+                let files = Files::for_source(&dirs, &provider.source());
+                let path = files.drift_memory.unwrap_or_default();
                 let mut memory = crate::store::read_json(&path).unwrap_or_default();
                 let request = drift::Request {
                     format,
@@ -166,16 +230,19 @@ fn run(cli: Cli) -> Result<u8, String> {
                 })
             }
             Some(Command::Cost { format }) => {
-                let path = costs_path(&dirs, &provider.source());
+                let files = Files::for_source(&dirs, &provider.source());
+                let path = files.costs.unwrap_or_default();
                 let options = cost_options(&config);
                 cost::run(provider.as_ref(), &options, &path, format).await.map(|()| 0)
             }
             // Printed above, before any provider is built.
-            Some(Command::Journal { .. }) => Ok(0),
-            None => {
-                let read_only = cli.read_only || config.read_only;
-                console(provider, &config, &dirs, read_only).await.map(|()| 0)
-            }
+            Some(
+                Command::Journal { .. }
+                | Command::Config { .. }
+                | Command::Access { .. }
+                | Command::Credentials { .. },
+            ) => Ok(0),
+            None => console(provider, &config, &dirs, &cli, theme).await.map(|()| 0),
         }
     })
 }
@@ -197,8 +264,7 @@ async fn provider(cli: &Cli, config: &Config) -> Result<Arc<dyn Provider>, Strin
         let latency = Duration::from_millis(config.demo.latency_ms);
         return Ok(Arc::new(DemoProvider::northwind(latency)?));
     }
-    let settings = aws_settings(cli, config);
-    let provider = AwsProvider::connect(&settings).await;
+    let provider = AwsProvider::connect(&config.aws).await;
     match provider.check_credentials().await {
         Ok(()) => Ok(Arc::new(provider)),
         Err(CredentialsProblem::NotFound) => Err(NO_CREDENTIALS.into()),
@@ -209,32 +275,6 @@ async fn provider(cli: &Cli, config: &Config) -> Result<Arc<dyn Provider>, Strin
 const NO_CREDENTIALS: &str = "no AWS credentials found. Try the built-in demo with \
     `orgtop --demo`, or set up an AWS profile (`aws configure`, or `aws sso login`) \
     and pass --profile NAME.";
-
-/// The `[aws]` settings with the command line and the environment on top:
-/// a flag beats an environment variable, which beats the file.
-fn aws_settings(cli: &Cli, config: &Config) -> AwsSettings {
-    let mut settings = config.aws.clone();
-    if cli.profile.is_some() {
-        settings.profile = cli.profile.clone();
-    }
-    if let Some(region) = cli.region.clone().or_else(|| env("AWS_DEFAULT_REGION")) {
-        settings.region = Some(region);
-    }
-    let endpoint_in_environment = env("AWS_ENDPOINT_URL").is_some()
-        || env("AWS_ENDPOINT_URL_ORGANIZATIONS").is_some();
-    match &cli.endpoint_url {
-        Some(url) => settings.endpoint_url = Some(url.clone()),
-        // The SDK reads the environment's endpoints itself, service first.
-        None if endpoint_in_environment => settings.endpoint_url = None,
-        None => {}
-    }
-    settings
-}
-
-/// Where the costs read from `source` are cached.
-fn costs_path(dirs: &Dirs, source: &str) -> PathBuf {
-    crate::store::file_for(&dirs.cache, "costs", source)
-}
 
 /// The `[cost]` settings as the console and `orgtop cost` plan with them.
 fn cost_options(config: &Config) -> crate::app::CostOptions {
@@ -253,34 +293,50 @@ fn cost_options(config: &Config) -> crate::app::CostOptions {
     }
 }
 
-/// Where the drift engine's memory of `source` is kept.
-fn drift_memory_path(dirs: &Dirs, source: &str) -> PathBuf {
-    crate::store::file_for(&dirs.state, "drift", source)
+/// The console's theme: `--theme`, else the file's `[ui] theme`, else the
+/// default; in the colours the terminal can show.
+fn console_theme(cli: &Cli, config: &Config) -> Result<Theme, String> {
+    match cli.theme.as_deref().or(config.ui.theme.as_deref()) {
+        Some(choice) => load_theme(choice),
+        None => Ok(Theme::default().for_terminal(capabilities())),
+    }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
+/// A theme by name or path, for the terminal; `:theme` loads with it too.
+fn load_theme(choice: &str) -> Result<Theme, String> {
+    let theme = Theme::load(choice, &Dirs::locate().themes())
+        .map_err(|error| format!("theme: {error}"))?;
+    Ok(theme.for_terminal(capabilities()))
+}
+
+/// What this process's terminal can show, as its environment says.
+fn capabilities() -> Capabilities {
+    Capabilities::from_env(|name| std::env::var(name).ok())
 }
 
 async fn console(
     provider: Arc<dyn Provider>,
     config: &Config,
     dirs: &Dirs,
-    read_only: bool,
+    cli: &Cli,
+    theme: Theme,
 ) -> Result<(), String> {
-    let source = provider.source();
     let session = Session {
         limits: config.aws.limits(),
         clock: Arc::new(SystemClock),
-        files: Files {
-            tree_cache: Some(cache::tree_path(&dirs.cache, &source)),
-            drift_memory: Some(drift_memory_path(dirs, &source)),
-            costs: Some(costs_path(dirs, &source)),
-            journal: Some(crate::journal::file_in(&dirs.state)),
-        },
+        dirs: Some(dirs.clone()),
         scp_limit: config.organizations.scp_attachment_limit,
         cost_options: cost_options(config),
-        read_only,
+        read_only: cli.read_only || config.read_only,
+        theme,
+        theme_names: Theme::names(&dirs.themes()),
+        load_theme,
+        aws: (!cli.demo).then(|| config.aws.clone()),
+        mouse: config.ui.mouse,
+        watch: config
+            .ui
+            .watch_seconds
+            .map(|s| std::time::Duration::from_secs(s.max(5))),
         provider,
     };
     crate::tui::run(session)

@@ -3,8 +3,12 @@
 //! repairs it. Pure: the same inputs give the same findings.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
 
 use chrono::{DateTime, Utc};
+use serde::de::{
+    DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::{Deserialize, Serialize};
 
 use super::control_tower::{ControlTower, ControlTowerState, DriftStatus, id_from_arn};
@@ -212,8 +216,9 @@ pub fn evaluate(input: &DriftInput) -> DriftReport {
             }
         }
     }
-    no_allow_path(input, &mut found, &mut skipped);
-    scp_limit_reached(input, &mut found);
+    let scps = AttachedScps::of(input.org);
+    no_allow_path(input, &scps, &mut found, &mut skipped);
+    scp_limit_reached(input, &scps, &mut found);
 
     let mut findings: Vec<Finding> = found
         .into_iter()
@@ -403,14 +408,15 @@ fn control_tower_rules(
     skipped: &mut Vec<SkippedRule>,
 ) {
     let org = input.org;
+    let registered = registered_targets(state);
     landing_zone_drifted(state, found);
     control_drifted(org, state, found);
     baseline_rules(org, state, found, skipped);
     trusted_access_disabled(org, state, found, skipped);
-    scp_detached_from_ou(org, state, found, skipped);
+    scp_detached_from_ou(org, &registered, found, skipped);
     scp_updated(input, found);
     foundational_rules(org, state, found, skipped);
-    guardrail_on_unregistered_target(org, state, found);
+    guardrail_on_unregistered_target(org, &registered, found);
 }
 
 fn landing_zone_drifted(state: &ControlTowerState, found: &mut Vec<Draft>) {
@@ -610,7 +616,7 @@ fn unread_attachments(org: &Org) -> Option<String> {
 
 fn scp_detached_from_ou(
     org: &Org,
-    state: &ControlTowerState,
+    registered: &[&str],
     found: &mut Vec<Draft>,
     skipped: &mut Vec<SkippedRule>,
 ) {
@@ -621,10 +627,7 @@ fn scp_detached_from_ou(
         });
         return;
     }
-    for target in registered_targets(state)
-        .into_iter()
-        .filter(|t| t.starts_with("ou-"))
-    {
+    for &target in registered.iter().filter(|t| t.starts_with("ou-")) {
         if org.find(target).is_none() {
             continue;
         }
@@ -737,10 +740,10 @@ fn foundational_rules(
 
 fn guardrail_on_unregistered_target(
     org: &Org,
-    state: &ControlTowerState,
+    registered: &[&str],
     found: &mut Vec<Draft>,
 ) {
-    let registered: HashSet<&str> = registered_targets(state).into_iter().collect();
+    let registered: HashSet<&str> = registered.iter().copied().collect();
     for (_, node) in org.nodes() {
         if node.kind != NodeKind::OrganizationalUnit
             || registered.contains(node.id.as_str())
@@ -779,21 +782,144 @@ fn guardrail_on_unregistered_target(
 /// does when its document has an Allow statement. `None` when its document
 /// is unknown.
 pub fn allows_actions(org: &Org, policy: &PolicySummary) -> Option<bool> {
-    if policy.aws_managed && policy.name == "FullAWSAccess" {
+    if is_full_aws_access(policy) {
         return Some(true);
     }
     let content = org.policy_content(&policy.id)?;
-    let document: serde_json::Value = serde_json::from_str(content).ok()?;
-    let statements = match &document["Statement"] {
-        serde_json::Value::Array(list) => list.clone(),
-        single @ serde_json::Value::Object(_) => vec![single.clone()],
-        _ => Vec::new(),
-    };
-    Some(statements.iter().any(|s| s["Effect"] == "Allow"))
+    let mut reader = serde_json::Deserializer::from_str(content);
+    let allows = DocumentPart::Document.deserialize(&mut reader).ok()?;
+    reader.end().ok()?;
+    Some(allows)
 }
 
-fn no_allow_path(
-    input: &DriftInput,
+fn is_full_aws_access(policy: &PolicySummary) -> bool {
+    policy.aws_managed && policy.name == "FullAWSAccess"
+}
+
+/// A part of a policy document, read in one pass for an Allow statement
+/// without building the document: every SCP's document is read on each
+/// evaluation, and Control Tower's run to kilobytes. Whatever is neither
+/// `Statement` nor `Effect` is skipped; anything but an object where one is
+/// expected allows nothing.
+#[derive(Clone, Copy)]
+enum DocumentPart {
+    Document,
+    /// `Statement`: one statement, or a list of them.
+    Statements,
+    Statement,
+    Effect,
+}
+
+impl DocumentPart {
+    /// The key of an object of this part worth reading, and its part.
+    fn wanted(self) -> Option<(&'static str, DocumentPart)> {
+        match self {
+            Self::Document => Some(("Statement", Self::Statements)),
+            Self::Statements | Self::Statement => Some(("Effect", Self::Effect)),
+            Self::Effect => None,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for DocumentPart {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentPart {
+    type Value = bool;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a policy document")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let wanted = self.wanted();
+        let mut allows = false;
+        while let Some(is_wanted) =
+            map.next_key_seed(KeyIs(wanted.map(|(key, _)| key)))?
+        {
+            match wanted {
+                // A repeated key counts as its last value, as when parsed whole.
+                Some((_, part)) if is_wanted => allows = map.next_value_seed(part)?,
+                _ => drop(map.next_value::<IgnoredAny>()?),
+            }
+        }
+        Ok(allows)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let mut allows = false;
+        if let Self::Statements = self {
+            while let Some(statement) = seq.next_element_seed(Self::Statement)? {
+                allows |= statement;
+            }
+        } else {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        }
+        Ok(allows)
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<bool, E> {
+        Ok(matches!(self, Self::Effect) && value == "Allow")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+}
+
+/// Reads an object's key and says whether it is the one wanted.
+struct KeyIs(Option<&'static str>);
+
+impl<'de> DeserializeSeed<'de> for KeyIs {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs {
+    type Value = bool;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<bool, E> {
+        Ok(self.0 == Some(key))
+    }
+}
+
+fn no_allow_path<'a>(
+    input: &DriftInput<'a>,
+    scps: &AttachedScps<'a>,
     found: &mut Vec<Draft>,
     skipped: &mut Vec<SkippedRule>,
 ) {
@@ -809,20 +935,28 @@ fn no_allow_path(
     let management = org
         .organization
         .as_ref()
-        .map(|o| o.management_account_id.as_str());
-    let management_idx = management.and_then(|id| org.find(id));
+        .and_then(|o| org.find(&o.management_account_id));
     let mut unknown = 0;
+    // One SCP is often attached to many targets: read each document once.
+    let mut read: HashMap<&str, Option<bool>> = HashMap::new();
+    let mut verdict = |policy: &'a PolicySummary| {
+        if is_full_aws_access(policy) {
+            return Some(true);
+        }
+        *read
+            .entry(&policy.id)
+            .or_insert_with(|| allows_actions(org, policy))
+    };
     // Walk down from the root; a level with no allowing SCP cuts off its
     // whole subtree, so report it once and do not descend.
     let mut stack = vec![root];
     while let Some(at) = stack.pop() {
         let node = org.node(at);
-        if Some(node.id.as_str()) == management {
+        if Some(at) == management {
             continue; // SCPs never restrict the management account.
         }
-        let attached = org.attached(&node.id, PolicyType::ServiceControlPolicy);
         let verdicts: Vec<Option<bool>> =
-            attached.iter().map(|p| allows_actions(org, p)).collect();
+            scps.on(at).iter().copied().map(&mut verdict).collect();
         // AWS keeps at least one SCP on every target while SCPs are enabled:
         // none known means unread or SCPs disabled, not everything denied.
         if verdicts.is_empty()
@@ -833,8 +967,7 @@ fn no_allow_path(
             stack.extend(node.children.iter().copied());
             continue;
         }
-        let management_below =
-            management_idx.is_some_and(|m| org.ancestors(m).contains(&at));
+        let management_below = management.is_some_and(|m| org.ancestors(m).contains(&at));
         let denied = if node.is_container() {
             node.accounts_below - usize::from(management_below)
         } else {
@@ -862,12 +995,9 @@ fn no_allow_path(
     }
 }
 
-fn scp_limit_reached(input: &DriftInput, found: &mut Vec<Draft>) {
-    for (_, node) in input.org.nodes() {
-        let count = input
-            .org
-            .attached(&node.id, PolicyType::ServiceControlPolicy)
-            .len();
+fn scp_limit_reached(input: &DriftInput, scps: &AttachedScps, found: &mut Vec<Draft>) {
+    for (at, node) in input.org.nodes() {
+        let count = scps.on(at).len();
         if count >= input.scp_limit {
             found.push(Draft::new(
                 FindingKind::ScpLimitReached,
@@ -879,6 +1009,24 @@ fn scp_limit_reached(input: &DriftInput, found: &mut Vec<Draft>) {
                 "Merge SCPs, or attach them one level up.",
             ));
         }
+    }
+}
+
+/// The SCPs attached directly to each node, looked up once for the rules
+/// that visit every node.
+struct AttachedScps<'a>(Vec<Vec<&'a PolicySummary>>);
+
+impl<'a> AttachedScps<'a> {
+    fn of(org: &'a Org) -> Self {
+        let by_node = org
+            .nodes()
+            .map(|(_, node)| org.attached(&node.id, PolicyType::ServiceControlPolicy));
+        Self(by_node.collect())
+    }
+
+    /// The SCPs attached to `node`, by name.
+    fn on(&self, node: NodeIdx) -> &[&'a PolicySummary] {
+        &self.0[node.0]
     }
 }
 

@@ -1,6 +1,7 @@
 //! Pure data and rules: the organization and how to search it. No I/O, no
 //! async; most of orgtop's logic and tests live here.
 
+pub mod access;
 pub mod action;
 pub mod control_tower;
 pub mod cost;

@@ -28,6 +28,20 @@ pub struct UiState {
     pub tree_height: usize,
     /// The first details line on screen.
     pub details_offset: usize,
+    /// Where the tree's rows were drawn last, for mouse clicks.
+    pub tree_area: Rect,
+}
+
+impl UiState {
+    /// The tree row under the screen cell (`column`, `row`), if any.
+    pub fn tree_row_at(&self, column: u16, row: u16) -> Option<usize> {
+        let area = self.tree_area;
+        let inside = column >= area.x
+            && column < area.x + area.width
+            && row >= area.y
+            && row < area.y + area.height;
+        inside.then(|| self.tree_offset + usize::from(row - area.y))
+    }
 }
 
 /// Draws one frame.

@@ -68,6 +68,7 @@ pub fn draw(
 
     let height = inner.height as usize;
     state.tree_height = height;
+    state.tree_area = inner;
     if app.org.is_empty() {
         frame.render_widget(
             Paragraph::new(placeholder(app)).wrap(Default::default()),
@@ -154,7 +155,13 @@ fn line<'a>(
     let failure = if node.failure.is_some() { " !" } else { "" };
     // The gutter marks the selection in a way that survives without colour
     // and in a plain text capture.
-    let gutter = if chosen { "›" } else { " " };
+    // A node that changed in the last refresh is marked `•` while it is
+    // not selected.
+    let gutter = match (chosen, app.changed.contains(&node.id)) {
+        (true, _) => "›",
+        (false, true) => "•",
+        (false, false) => " ",
+    };
     let name_width = width.saturating_sub(
         columns.width() + 1 + indent.len() + marker.chars().count() + failure.len(),
     );

@@ -150,6 +150,8 @@ pub struct Pty {
     /// Holds the pseudo-terminal open for as long as the program runs.
     _master: Box<dyn MasterPty + Send>,
     home: Home,
+    /// The program's output as bytes, for what the screen grid hides.
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Pty {
@@ -198,7 +200,9 @@ impl Pty {
             .master
             .try_clone_reader()
             .expect("the terminal's output");
-        let output_ended = parse_in_background(output, Arc::clone(&terminal));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let output_ended =
+            parse_in_background(output, Arc::clone(&terminal), Arc::clone(&raw));
         let keyboard = pair.master.take_writer().expect("the terminal's input");
         Self {
             terminal,
@@ -207,7 +211,17 @@ impl Pty {
             output_ended,
             _master: pair.master,
             home,
+            raw,
         }
+    }
+
+    /// Every byte the program has written so far, escape sequences
+    /// included: what a terminal over a slow link would receive.
+    pub fn output(&self) -> Vec<u8> {
+        self.raw
+            .lock()
+            .expect("the byte log is not poisoned")
+            .clone()
     }
 
     /// The home directory the program runs in.
@@ -331,6 +345,7 @@ impl Drop for Pty {
 fn parse_in_background(
     mut output: Box<dyn Read + Send>,
     terminal: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
 ) -> mpsc::Receiver<()> {
     let (ended, output_ended) = mpsc::channel();
     thread::spawn(move || {
@@ -341,6 +356,9 @@ fn parse_in_background(
             match output.read(&mut buffer) {
                 Ok(0) => break,
                 Ok(read) => {
+                    raw.lock()
+                        .expect("the byte log is not poisoned")
+                        .extend_from_slice(&buffer[..read]);
                     let mut terminal =
                         terminal.lock().expect("the parser is not poisoned");
                     terminal.process(&buffer[..read]);

@@ -25,6 +25,7 @@ mod control_tower;
 mod cost_explorer;
 mod error;
 mod organizations;
+pub mod sso;
 
 use std::time::Duration;
 
