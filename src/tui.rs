@@ -337,7 +337,7 @@ fn save_tree(app: &App, path: Option<&PathBuf>) {
     let org = app.org.clone();
     let source = app.source.clone();
     tokio::task::spawn_blocking(move || {
-        if let Err(error) = cache::store_tree(&path, &source, org, read_at) {
+        if let Err(error) = cache::store_tree(&path, &source, (*org).clone(), read_at) {
             tracing::warn!(path = %path.display(), %error, "could not keep the cache");
         }
     });

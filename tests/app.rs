@@ -407,7 +407,19 @@ fn app_with_drift() -> App {
     }));
     let control_tower = runtime().block_on(orgtop::crawl::control_tower::read(&demo()));
     let effects = app.update(Event::Worker(WorkerEvent::ControlTowerRead(control_tower)));
-    assert!(effects.contains(&Effect::SaveDriftMemory), "{effects:?}");
+    // The rules run on the worker pool; run that job as the pool would.
+    let Some(Effect::Run(Job::EvaluateDrift(job))) = effects.first().cloned() else {
+        panic!("once both are read, drift is evaluated off the UI thread: {effects:?}");
+    };
+    let mut job = *job;
+    let report =
+        job.memory
+            .evaluate(&job.org, &job.control_tower, job.scp_limit, job.now);
+    let effects = app.update(Event::Worker(WorkerEvent::DriftEvaluated {
+        report: Box::new(report),
+        memory: job.memory,
+    }));
+    assert_eq!(effects, vec![Effect::SaveDriftMemory]);
     app
 }
 

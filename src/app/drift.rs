@@ -58,6 +58,14 @@ impl DriftView {
         true
     }
 
+    /// Takes a report the worker pool evaluated, with the memory it left.
+    pub fn accept(&mut self, org: &Org, report: DriftReport, memory: DriftMemory) {
+        self.counts = counts(org, &report);
+        self.report = Some(report);
+        self.memory = memory;
+        self.cursor = 0;
+    }
+
     /// The findings at or below `node` that meet the severity floor, most
     /// severe first. Findings about no node (the landing zone, a policy)
     /// belong to the root.

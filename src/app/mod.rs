@@ -11,6 +11,7 @@ mod keys;
 mod tree;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -20,7 +21,7 @@ use crate::crawl;
 use crate::model::action::Handshake;
 use crate::model::drift::DriftMemory;
 use crate::model::{NodeIdx, Org, Policy, PolicyType, Tag};
-use crate::worker::{CostJob, Job, WorkerEvent};
+use crate::worker::{CostJob, DriftJob, Job, WorkerEvent};
 
 pub use action::{Destination, Dialog, PolicyMode};
 pub use command::{COMMANDS, CommandLine};
@@ -139,7 +140,8 @@ pub struct App {
     clock: SharedClock,
     /// Where the organization comes from: "demo", or a profile and region.
     pub source: String,
-    pub org: Org,
+    /// Shared with the worker pool while the drift rules run over it.
+    pub org: Arc<Org>,
     pub tree: TreeView,
     pub loading: Option<Loading>,
     pub last_refresh: Option<DateTime<Utc>>,
@@ -193,7 +195,7 @@ impl App {
         Self {
             clock,
             source,
-            org: Org::new(),
+            org: Arc::new(Org::new()),
             tree: TreeView::default(),
             loading: None,
             last_refresh: None,
@@ -254,7 +256,7 @@ impl App {
     /// Shows an organization that is already complete, as a warm start or a
     /// test does.
     pub fn show(&mut self, org: Org, read_at: DateTime<Utc>) {
-        self.org = org;
+        self.org = Arc::new(org);
         if let Some(root) = self.org.root() {
             self.tree.expand_id(&self.org.node(root).id.clone());
         }
@@ -422,16 +424,24 @@ impl App {
     }
 
     /// Evaluates drift once both the tree and Control Tower are read.
+    /// The rules run on the worker pool: at tens of thousands of accounts
+    /// they take longer than a frame.
     fn evaluate_drift(&mut self) -> Vec<Effect> {
         if self.loading.is_some() || self.drift.reading || self.org.is_empty() {
             return Vec::new();
         }
-        let now = self.now();
-        if self.drift.evaluate(&self.org, now) {
-            vec![Effect::SaveDriftMemory]
-        } else {
-            Vec::new()
-        }
+        let Some(control_tower) = self.drift.control_tower.clone() else {
+            return Vec::new();
+        };
+        self.jobs_in_flight += 1;
+        let job = DriftJob {
+            org: Arc::clone(&self.org),
+            control_tower,
+            memory: self.drift.memory.clone(),
+            scp_limit: self.drift.scp_limit,
+            now: self.now(),
+        };
+        vec![Effect::Run(Job::EvaluateDrift(Box::new(job)))]
     }
 
     fn on_worker(&mut self, event: WorkerEvent) -> Vec<Effect> {
@@ -464,6 +474,11 @@ impl App {
                     Err(error) => Services::Failed(format!("{error} ({})", error.hint())),
                 };
                 self.cost.services.insert(account_id, services);
+            }
+            WorkerEvent::DriftEvaluated { report, memory } => {
+                self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
+                self.drift.accept(&self.org, *report, memory);
+                return vec![Effect::SaveDriftMemory];
             }
             WorkerEvent::ControlTowerRead(control_tower) => {
                 self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
@@ -507,7 +522,8 @@ impl App {
             Some(next) => crawl::apply(next, event),
             None => {
                 let first_root = matches!(event, crawl::CrawlEvent::Root(_));
-                crawl::apply(&mut self.org, event);
+                // Unique while the first crawl runs: no copy is made.
+                crawl::apply(Arc::make_mut(&mut self.org), event);
                 if first_root && let Some(root) = self.org.root() {
                     self.tree.expand_id(&self.org.node(root).id.clone());
                 }
@@ -532,7 +548,7 @@ impl App {
             Ok(()) => {
                 if let Some(next) = loading.next {
                     self.changed = changed_nodes(&self.org, &next);
-                    self.org = next;
+                    self.org = Arc::new(next);
                     self.tree.rebuild(&self.org);
                     self.tags.retain(|_, tags| matches!(tags, Tags::Loading));
                 }

@@ -16,9 +16,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::crawl::costs::{CostData, CostPlan, CostRead};
 use crate::journal::{self, Journal};
+use crate::model::Org;
 use crate::model::action::{Action, Handshake, Warning};
 use crate::model::control_tower::ControlTower;
 use crate::model::cost::{CostPeriod, Credit, ServiceCost};
+use crate::model::drift::{DriftMemory, DriftReport};
 use crate::model::{Policy, Tag};
 use crate::provider::{ErrorKind, Provider, ProviderError};
 
@@ -49,6 +51,18 @@ pub enum Job {
     },
     /// Read the organization's invitations.
     ListHandshakes,
+    /// Run the drift rules, off the UI thread.
+    EvaluateDrift(Box<DriftJob>),
+}
+
+/// What the drift rules read, and the memory they update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriftJob {
+    pub org: Arc<Org>,
+    pub control_tower: ControlTower,
+    pub memory: DriftMemory,
+    pub scp_limit: usize,
+    pub now: DateTime<Utc>,
 }
 
 /// What a cost read needs; the app's clock gives `today` and `now`.
@@ -79,6 +93,11 @@ pub enum WorkerEvent {
     Performed {
         action: Action,
         result: Result<Option<String>, ProviderError>,
+    },
+    /// The drift rules' findings, and the memory they left.
+    DriftEvaluated {
+        report: Box<DriftReport>,
+        memory: DriftMemory,
     },
     /// The invitations, or why they could not be read.
     HandshakesListed(Result<Vec<Handshake>, ProviderError>),
@@ -207,6 +226,26 @@ async fn run(
             let _ = events.send(WorkerEvent::ServiceCostsRead { account_id, result });
         }
         Job::Perform { .. } => {} // spawned apart, never cancelled
+        Job::EvaluateDrift(job) => {
+            // Pure and CPU-bound: a blocking thread, not the runtime's.
+            let evaluated = tokio::task::spawn_blocking(move || {
+                let mut job = *job;
+                let report = job.memory.evaluate(
+                    &job.org,
+                    &job.control_tower,
+                    job.scp_limit,
+                    job.now,
+                );
+                (report, job.memory)
+            })
+            .await;
+            if let Ok((report, memory)) = evaluated {
+                let _ = events.send(WorkerEvent::DriftEvaluated {
+                    report: Box::new(report),
+                    memory,
+                });
+            }
+        }
         Job::ListHandshakes => {
             let result = all_handshakes(provider).await;
             let _ = events.send(WorkerEvent::HandshakesListed(result));
