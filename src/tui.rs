@@ -65,6 +65,8 @@ pub struct Session {
     pub mouse: bool,
     /// Re-read the organization and drift this often; never costs.
     pub watch: Option<Duration>,
+    /// Which accounts and roles the person may use, and their credentials.
+    pub access: Option<Arc<dyn crate::provider::access::Access>>,
 }
 
 /// Where the console keeps what outlives it, if anywhere.
@@ -138,6 +140,9 @@ async fn run_source(
     if let Some(path) = &files.journal {
         pool = pool.with_journal(crate::journal::Journal::open(path.clone()));
     }
+    if let Some(access) = &session.access {
+        pool = pool.with_access(Arc::clone(access));
+    }
     let mut app = new_app(session, source, &files);
     let outcome =
         event_loop(terminal, &mut app, &pool, &mut events_rx, &files, session).await;
@@ -200,6 +205,13 @@ async fn event_loop(
                     Ok(theme) => session.theme = theme,
                     Err(error) => app.message = Some(error),
                 },
+                Effect::Shell {
+                    credentials,
+                    region,
+                } => {
+                    shell(terminal, session.mouse, &credentials, region.as_deref())
+                        .await?;
+                }
                 Effect::SwitchProfile(name) => match switch_profile(session, &name).await
                 {
                     Ok(provider) => return Ok(Next::Switch(provider)),
@@ -267,8 +279,51 @@ fn suspend(terminal: &mut Term, mouse: bool) -> Result<()> {
     if mouse {
         execute!(stdout(), EnableMouseCapture)?;
     }
+    // A fresh terminal has no previous frame, so the next draw paints every
+    // cell. Terminal::clear would ask for the cursor position, whose answer
+    // the key reader would swallow.
+    *terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     terminal.hide_cursor()?;
-    terminal.clear()?;
+    Ok(())
+}
+
+/// Suspends the console for the person's `$SHELL` with the role's
+/// credentials in its environment and `AWS_PROFILE` removed, and comes back
+/// exactly where it was when the shell exits. The credentials live only in
+/// that process's environment.
+async fn shell(
+    terminal: &mut Term,
+    mouse: bool,
+    credentials: &crate::model::access::RoleCredentials,
+    region: Option<&str>,
+) -> Result<()> {
+    leave(mouse)?;
+    let program = std::env::var("SHELL")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("/bin/sh".into());
+    let mut command = tokio::process::Command::new(&program);
+    command
+        .env("AWS_ACCESS_KEY_ID", &credentials.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &credentials.secret_access_key)
+        .env("AWS_SESSION_TOKEN", &credentials.session_token)
+        .env_remove("AWS_PROFILE");
+    if let Some(region) = region {
+        command.env("AWS_REGION", region);
+    }
+    if let Err(error) = command.status().await {
+        tracing::warn!(%program, %error, "the subshell did not start");
+    }
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+    if mouse {
+        execute!(stdout(), EnableMouseCapture)?;
+    }
+    // A fresh terminal has no previous frame, so the next draw paints every
+    // cell. Terminal::clear would ask for the cursor position, whose answer
+    // the key reader would swallow.
+    *terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    terminal.hide_cursor()?;
     Ok(())
 }
 

@@ -116,10 +116,14 @@ fn the_tree_fills_in_while_the_crawl_runs() {
         effects.contains(&Effect::Run(Job::ListTags { resource_id: root })),
         "once the tree is read, the selected root's tags are fetched: {effects:?}"
     );
+    assert!(
+        effects.contains(&Effect::Run(Job::ReadAccess)),
+        "and the roles the person may assume, after the tree: {effects:?}"
+    );
     assert_eq!(
         app.jobs_in_flight(),
-        3,
-        "the root's tags, Control Tower and the costs are in flight"
+        4,
+        "the root's tags, Control Tower, the costs and the roles are in flight"
     );
 }
 
@@ -352,7 +356,10 @@ fn a_cached_tree_shows_at_once_and_a_complete_crawl_replaces_and_saves_it() {
         crawl,
         result: Ok(()),
     }));
-    assert_eq!(effects, vec![Effect::SaveTree]);
+    assert_eq!(
+        effects,
+        vec![Effect::Run(Job::ReadAccess), Effect::SaveTree]
+    );
     assert!(!app.from_cache);
     assert_eq!(app.last_refresh, Some(now()));
 }

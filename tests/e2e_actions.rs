@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::console::{DETAILS_PANE, STATUS_LINE, select, tree_names};
+use common::console::{DETAILS_PANE, STATUS_LINE, selected_name, tree_names};
 use common::pty::Pty;
 use common::pty::keys::{DOWN, ENTER};
 
@@ -17,10 +17,11 @@ fn console_on(account: &str, args: &[&str]) -> Pty {
     console.send("/");
     console.send(account);
     console.send(ENTER);
-    console.wait_for(&format!("{account} in the filtered tree"), |screen| {
-        tree_names(screen).contains(&account.to_string())
-    });
-    select(&mut console, account);
+    // One match, selected by the filter itself.
+    console.wait_for(
+        &format!("{account} alone in the filtered tree, selected"),
+        |screen| screen.row(0).contains("(1 found)") && selected_name(screen) == account,
+    );
     console
 }
 
@@ -117,4 +118,103 @@ fn read_only_refuses_the_move_key_and_says_why() {
     );
     console.send("q");
     assert!(console.wait_exit().success());
+}
+
+#[test]
+fn s_opens_a_shell_with_the_roles_credentials_and_the_console_comes_back() {
+    let home = common::pty::Home::new();
+    let script = home.path().join("show-aws.sh");
+    let out = home.path().join("shell-saw.txt");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"KEY=$AWS_ACCESS_KEY_ID SECRET=$AWS_SECRET_ACCESS_KEY \
+             TOKEN=$AWS_SESSION_TOKEN REGION=$AWS_REGION PROFILE=${{AWS_PROFILE:-unset}}\" > {}\n",
+            out.display()
+        ),
+    )
+    .expect("the script is written");
+    std::fs::set_permissions(
+        &script,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("the script is executable");
+    let shell = script.display().to_string();
+    let mut console = Pty::spawn_in(
+        home,
+        &["--demo"],
+        &[("SHELL", &shell), ("AWS_PROFILE", "x")],
+    );
+    console.wait_for("the demo, read in full", |screen| {
+        tree_names(screen).contains(&"Security".to_string())
+            && !screen.row(STATUS_LINE).contains("not read yet")
+    });
+    console.send("/");
+    console.send("amara");
+    console.send(ENTER);
+    // The roles are read after the tree; once no job is in flight they are in.
+    console.wait_for("every job done", |screen| {
+        tree_names(screen)
+            .iter()
+            .any(|name| name.starts_with("sandbox-amar"))
+            && !screen.row(STATUS_LINE).contains("job")
+            && !screen.row(STATUS_LINE).contains("reading")
+    });
+    console.send("s");
+    console.wait_for("the role picker", |screen| {
+        screen.contains("Get into") && screen.contains("AdministratorAccess")
+    });
+    console.send("s");
+    console.wait_for("the console back after the shell", |screen| {
+        screen
+            .row(STATUS_LINE)
+            .contains("back from AdministratorAccess")
+            && tree_names(screen)
+                .iter()
+                .any(|name| name.starts_with("sandbox-amar"))
+    });
+
+    let saw = std::fs::read_to_string(&out).expect("the shell ran");
+    assert!(saw.starts_with("KEY=ASIADEMO"), "{saw}");
+    assert!(
+        saw.contains("SECRET=demo-secret-") && saw.contains("TOKEN=demo-session-token")
+    );
+    assert!(
+        saw.contains("REGION=eu-west-1") && saw.contains("PROFILE=unset"),
+        "{saw}"
+    );
+    console.send("q");
+    assert!(console.wait_exit().success());
+
+    // The secret reached the shell and nothing else: not the log, not the
+    // journal, not a cache.
+    for entry in walk(console.home().path()) {
+        if entry == out || entry == script {
+            continue;
+        }
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("demo-secret-"),
+            "the secret is in {}",
+            entry.display()
+        );
+    }
+}
+
+/// Every file below `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path)
+            } else {
+                files.push(path)
+            }
+        }
+    }
+    files
 }

@@ -55,6 +55,9 @@ pub enum Dialog {
     },
     /// The action is running on the worker pool.
     Running { action: Action },
+    /// Which role to use in `account_id`: `s` for a subshell, `c` to copy
+    /// `export` lines.
+    PickRole { account_id: String, cursor: usize },
 }
 
 /// One row of the destination picker.
@@ -203,6 +206,9 @@ impl App {
     fn step(&mut self, dialog: Dialog, key: KeyEvent) -> (Option<Dialog>, Vec<Effect>) {
         match dialog {
             Dialog::Running { .. } => (Some(dialog), Vec::new()),
+            Dialog::PickRole { account_id, cursor } => {
+                self.step_pick_role(account_id, cursor, key)
+            }
             Dialog::PickDestination {
                 account_id,
                 filter,

@@ -77,6 +77,10 @@ pub const HELP: &[KeyHelp] = &[
         action: "copy the id / ARN (OSC 52)",
     },
     KeyHelp {
+        keys: "s",
+        action: "get into an account: a role's shell or exports",
+    },
+    KeyHelp {
         keys: "m",
         action: "move the selected account (picker: / filters)",
     },
@@ -139,6 +143,7 @@ impl App {
             KeyCode::Char('r') => return self.begin_crawl(),
             KeyCode::Char('c') => self.toggle_bottom(),
             KeyCode::Char(':') => self.command_line = Some(super::CommandLine::default()),
+            KeyCode::Char('s') => return self.begin_access(),
             KeyCode::Char('y') => return self.copy_selected(false),
             KeyCode::Char('Y') => return self.copy_selected(true),
             KeyCode::Char(key @ ('m' | 'a' | 'd' | 'i' | 'I')) => {

@@ -3,6 +3,7 @@
 //! the state changes, and [`Effect`]s (jobs to run, quitting) go out. Nothing
 //! in here does I/O.
 
+mod access;
 mod action;
 mod command;
 mod cost;
@@ -18,11 +19,13 @@ use crossterm::event::KeyEvent;
 
 use crate::clock::SharedClock;
 use crate::crawl;
+use crate::model::access::RoleCredentials;
 use crate::model::action::Handshake;
 use crate::model::drift::DriftMemory;
 use crate::model::{NodeIdx, Org, Policy, PolicyType, Tag};
 use crate::worker::{CostJob, DriftJob, Job, WorkerEvent};
 
+pub use access::{AccessState, export_lines};
 pub use action::{Destination, Dialog, PolicyMode};
 pub use command::{COMMANDS, CommandLine};
 pub use cost::{CostOptions, CostView, Services};
@@ -66,6 +69,11 @@ pub enum Effect {
     SetTheme(String),
     /// Show another organization: the profile of that name.
     SwitchProfile(String),
+    /// Suspend the console for a subshell with these credentials.
+    Shell {
+        credentials: RoleCredentials,
+        region: Option<String>,
+    },
     Quit,
 }
 
@@ -177,6 +185,8 @@ pub struct App {
     pub theme_names: Vec<String>,
     /// Names `:profile` completes.
     pub profile_names: Vec<String>,
+    /// The accounts and roles IAM Identity Center gives the person.
+    pub access: AccessState,
     /// Ids of the nodes that changed in the last refresh.
     pub changed: std::collections::HashSet<String>,
     /// A one-line message for the status line.
@@ -218,6 +228,7 @@ impl App {
             theme_names: Vec::new(),
             profile_names: Vec::new(),
             changed: std::collections::HashSet::new(),
+            access: AccessState::Unknown,
             message: None,
             error: None,
             spinner: 0,
@@ -475,6 +486,17 @@ impl App {
                 };
                 self.cost.services.insert(account_id, services);
             }
+            WorkerEvent::AccessRead(result) => self.on_access_read(result),
+            WorkerEvent::CredentialsRead {
+                account_id,
+                role_name,
+                purpose,
+                result,
+                region,
+            } => {
+                return self
+                    .on_credentials(account_id, role_name, purpose, result, region);
+            }
             WorkerEvent::DriftEvaluated { report, memory } => {
                 self.jobs_in_flight = self.jobs_in_flight.saturating_sub(1);
                 self.drift.accept(&self.org, *report, memory);
@@ -560,6 +582,7 @@ impl App {
                     self.tree.reveal(&self.org, node);
                 }
                 let mut effects = self.evaluate_drift();
+                effects.extend(self.fetch_access());
                 // The tree changed under the costs: total them again.
                 let today = self.now().date_naive();
                 self.cost.analyse(&self.org, today);

@@ -314,6 +314,21 @@ fn capabilities() -> Capabilities {
     Capabilities::from_env(|name| std::env::var(name).ok())
 }
 
+/// The demo's IAM Identity Center: roles in every active account.
+fn demo_access() -> Result<Arc<dyn crate::provider::access::Access>, String> {
+    let state = crate::provider::demo::northwind_state()?;
+    let accounts = state
+        .accounts
+        .values()
+        .filter(|a| a.state == crate::model::AccountState::Active)
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect();
+    Ok(crate::provider::access::DemoAccess::new(
+        accounts,
+        Arc::new(SystemClock),
+    ))
+}
+
 async fn console(
     provider: Arc<dyn Provider>,
     config: &Config,
@@ -321,6 +336,11 @@ async fn console(
     cli: &Cli,
     theme: Theme,
 ) -> Result<(), String> {
+    let access: Arc<dyn crate::provider::access::Access> = if cli.demo {
+        demo_access()?
+    } else {
+        crate::provider::access::for_profile(&config.aws).await
+    };
     let session = Session {
         limits: config.aws.limits(),
         clock: Arc::new(SystemClock),
@@ -337,6 +357,7 @@ async fn console(
             .ui
             .watch_seconds
             .map(|s| std::time::Duration::from_secs(s.max(5))),
+        access: Some(access),
         provider,
     };
     crate::tui::run(session)

@@ -3,6 +3,7 @@
 //! built-in demo organization both implement it, so everything above this
 //! layer runs the same on either.
 
+pub mod access;
 pub mod aws;
 pub mod demo;
 mod error;

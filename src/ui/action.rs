@@ -39,6 +39,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog, theme: &T
             preflight,
             typed,
         } => confirm(app, action, preflight, typed, theme),
+        Dialog::PickRole { account_id, cursor } => {
+            pick_role(app, account_id, *cursor, theme)
+        }
         Dialog::Running { action } => (
             format!(" {} ", action.operation()),
             vec![Line::raw(format!("Calling {} on AWS…", action.operation()))],
@@ -140,6 +143,34 @@ fn policy<'a>(
     }
     if choices.is_empty() {
         lines.push(Line::styled("  no SCP to choose", theme.get("inherited")));
+    }
+    (title, lines)
+}
+
+fn pick_role<'a>(
+    app: &App,
+    account_id: &str,
+    cursor: usize,
+    theme: &Theme,
+) -> (String, Vec<Line<'a>>) {
+    let title = format!(" Get into {} ", name_of(app, account_id));
+    let mut lines = vec![Line::styled(
+        "↑↓ choose · s a shell with these credentials · c copy export lines · Esc",
+        theme.get("inherited"),
+    )];
+    for (at, role) in app
+        .access
+        .roles(account_id)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let mark = if at == cursor { "› " } else { "  " };
+        lines.push(chosen(
+            Line::raw(format!("{mark}{role}")),
+            at == cursor,
+            theme,
+        ));
     }
     (title, lines)
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, UiState, pane};
-use crate::app::{App, Pane, Tags};
+use crate::app::{AccessState, App, Pane, Tags};
 use crate::clock::age;
 use crate::model::{AppliedPolicy, NodeIdx, NodeKind, Org, PolicyType};
 
@@ -92,6 +92,9 @@ fn lines<'a>(
     }
 
     lines.extend(tag_lines(app, &node.id, theme));
+    if node.account().is_some() {
+        lines.extend(role_lines(app, &node.id, theme));
+    }
 
     let mut cursor_line = None;
     let mut listed = 0;
@@ -145,6 +148,22 @@ fn tag_lines<'a>(app: &App, id: &str, theme: &Theme) -> Vec<Line<'a>> {
             ])
         })),
     }
+    lines
+}
+
+/// The roles IAM Identity Center gives the person here; `s` uses one.
+fn role_lines<'a>(app: &App, account_id: &str, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled("Your roles (s)", theme.get("heading")),
+    ];
+    let text = match (&app.access, app.access.roles(account_id)) {
+        (_, Some([])) => "  none".to_string(),
+        (_, Some(roles)) => format!("  {}", roles.join(", ")),
+        (AccessState::Unavailable(reason), _) => format!("  {reason}"),
+        _ => "  reading…".to_string(),
+    };
+    lines.push(Line::styled(text, theme.get("value")));
     lines
 }
 

@@ -16,6 +16,7 @@ struct Columns {
     drift: bool,
     state: bool,
     cost: bool,
+    roles: bool,
     scps: bool,
     id: bool,
 }
@@ -23,6 +24,8 @@ struct Columns {
 impl Columns {
     const DRIFT: usize = 5;
     const STATE: usize = 10;
+    /// The roles the person may assume in an account: `↪2`.
+    const ROLES: usize = 3;
     const COST: usize = 7;
     const SCPS: usize = 6;
     const ID: usize = 17;
@@ -35,12 +38,15 @@ impl Columns {
         let drift = Self::DRIFT;
         let state = drift + Self::STATE;
         let cost = state + Self::COST;
+        let scps = cost + Self::SCPS;
+        let roles = scps + Self::ROLES;
         Self {
             drift: room(12, drift),
             state: room(18, state),
             cost: room(18, cost),
-            scps: room(18, cost + Self::SCPS),
-            id: room(28, cost + Self::SCPS + Self::ID),
+            scps: room(18, scps),
+            roles: room(18, roles),
+            id: room(28, roles + Self::ID),
         }
     }
 
@@ -50,6 +56,7 @@ impl Columns {
             + on(self.state, Self::STATE)
             + on(self.cost, Self::COST)
             + on(self.scps, Self::SCPS)
+            + on(self.roles, Self::ROLES)
             + on(self.id, Self::ID)
     }
 }
@@ -243,6 +250,20 @@ fn badges<'a>(app: &App, row: &Row, columns: &Columns, theme: &Theme) -> Vec<Spa
             None => (format!("{} acct", node.accounts_below), theme.get("badge")),
         };
         spans.push(Span::styled(format!("{text:>9} "), style));
+    }
+    if columns.roles {
+        // The roles IAM Identity Center gives the person in an account.
+        let text = node.account().and_then(|a| app.access.roles(&a.id)).map_or(
+            String::new(),
+            |roles| {
+                if roles.is_empty() {
+                    String::new()
+                } else {
+                    format!("↪{}", roles.len())
+                }
+            },
+        );
+        spans.push(Span::styled(format!("{text:>2} "), theme.get("badge")));
     }
     if columns.cost {
         // This month's net so far: read without colour, a currency-less

@@ -17,11 +17,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::crawl::costs::{CostData, CostPlan, CostRead};
 use crate::journal::{self, Journal};
 use crate::model::Org;
+use crate::model::access::{AccountAccess, RoleCredentials};
 use crate::model::action::{Action, Handshake, Warning};
 use crate::model::control_tower::ControlTower;
 use crate::model::cost::{CostPeriod, Credit, ServiceCost};
 use crate::model::drift::{DriftMemory, DriftReport};
 use crate::model::{Policy, Tag};
+use crate::provider::access::Access;
 use crate::provider::{ErrorKind, Provider, ProviderError};
 
 pub use limited::{Limited, Limits};
@@ -53,6 +55,23 @@ pub enum Job {
     ListHandshakes,
     /// Run the drift rules, off the UI thread.
     EvaluateDrift(Box<DriftJob>),
+    /// Read which accounts and roles IAM Identity Center gives the person.
+    ReadAccess,
+    /// Fetch one role's credentials, for a subshell or the clipboard.
+    RoleCredentials {
+        account_id: String,
+        role_name: String,
+        purpose: CredentialUse,
+    },
+}
+
+/// What fetched credentials are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialUse {
+    /// A subshell with them in its environment.
+    Shell,
+    /// `export` lines on the clipboard.
+    Copy,
 }
 
 /// What the drift rules read, and the memory they update.
@@ -94,6 +113,16 @@ pub enum WorkerEvent {
         action: Action,
         result: Result<Option<String>, ProviderError>,
     },
+    /// The accessible accounts and roles, or why they could not be read.
+    AccessRead(Result<Vec<AccountAccess>, String>),
+    /// One role's credentials, or why they could not be had.
+    CredentialsRead {
+        account_id: String,
+        role_name: String,
+        purpose: CredentialUse,
+        result: Result<RoleCredentials, String>,
+        region: Option<String>,
+    },
     /// The drift rules' findings, and the memory they left.
     DriftEvaluated {
         report: Box<DriftReport>,
@@ -125,6 +154,7 @@ pub struct WorkerPool {
     cancel: CancellationToken,
     tasks: TaskTracker,
     journal: Option<Arc<Journal>>,
+    access: Option<Arc<dyn Access>>,
 }
 
 impl WorkerPool {
@@ -140,7 +170,14 @@ impl WorkerPool {
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
             journal: None,
+            access: None,
         }
+    }
+
+    /// Reads access (accounts, roles, credentials) through `access`.
+    pub fn with_access(mut self, access: Arc<dyn Access>) -> Self {
+        self.access = Some(access);
+        self
     }
 
     /// Records every action in `journal` before and after its call.
@@ -159,6 +196,10 @@ impl WorkerPool {
         let provider = Arc::clone(&self.provider);
         let events = self.events.clone();
         let cancel = self.cancel.clone();
+        if matches!(job, Job::ReadAccess | Job::RoleCredentials { .. }) {
+            self.spawn_access(job);
+            return;
+        }
         if let Job::Perform { action, warnings } = job {
             // An action is never cancelled half-way: quitting waits for its
             // answer, so the journal records how it ended.
@@ -175,6 +216,18 @@ impl WorkerPool {
             tokio::select! {
                 () = cancel.cancelled() => {}
                 () = run(provider.as_ref(), job, &events) => {}
+            }
+        });
+    }
+
+    fn spawn_access(&self, job: Job) {
+        let events = self.events.clone();
+        let cancel = self.cancel.clone();
+        let access = self.access.clone();
+        self.tasks.spawn(async move {
+            tokio::select! {
+                () = cancel.cancelled() => {}
+                () = run_access(access, job, &events) => {}
             }
         });
     }
@@ -225,7 +278,7 @@ async fn run(
             let result = all_service_costs(provider, &account_id, &period).await;
             let _ = events.send(WorkerEvent::ServiceCostsRead { account_id, result });
         }
-        Job::Perform { .. } => {} // spawned apart, never cancelled
+        Job::Perform { .. } | Job::ReadAccess | Job::RoleCredentials { .. } => {}
         Job::EvaluateDrift(job) => {
             // Pure and CPU-bound: a blocking thread, not the runtime's.
             let evaluated = tokio::task::spawn_blocking(move || {
@@ -360,4 +413,44 @@ async fn perform(
         }
     }
     result
+}
+
+/// Answers an access job; without an access source, says there is none.
+async fn run_access(
+    access: Option<Arc<dyn Access>>,
+    job: Job,
+    events: &mpsc::UnboundedSender<WorkerEvent>,
+) {
+    const NONE: &str = "no IAM Identity Center access source";
+    match job {
+        Job::ReadAccess => {
+            let result = match &access {
+                Some(access) => access.access().await,
+                None => Err(NONE.to_string()),
+            };
+            let _ = events.send(WorkerEvent::AccessRead(result));
+        }
+        Job::RoleCredentials {
+            account_id,
+            role_name,
+            purpose,
+        } => {
+            let (result, region) = match &access {
+                Some(access) => (
+                    access.credentials(&account_id, &role_name).await,
+                    access.region(),
+                ),
+                None => (Err(NONE.to_string()), None),
+            };
+            let event = WorkerEvent::CredentialsRead {
+                account_id,
+                role_name,
+                purpose,
+                result,
+                region,
+            };
+            let _ = events.send(event);
+        }
+        _ => {}
+    }
 }
