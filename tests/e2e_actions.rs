@@ -88,6 +88,10 @@ fn moving_an_account_out_of_a_registered_ou_needs_its_id_typed_and_then_moves_it
         lines.contains("\"move_account\"") && lines.contains("succeeded"),
         "{lines}"
     );
+    assert!(
+        lines.contains("\"caller\":\"arn:aws:sts::"),
+        "the caller is recorded: {lines}"
+    );
 }
 
 /// The selected node's id, as the details pane shows it.

@@ -73,7 +73,10 @@ fn sets_colour(output: &str) -> bool {
             return false;
         }
         rest[..end].split(';').any(|p| {
-            matches!(p.parse::<u16>(), Ok(30..=38 | 40..=48 | 90..=97 | 100..=107))
+            matches!(
+                p.parse::<u16>(),
+                Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)
+            )
         })
     })
 }
@@ -82,10 +85,16 @@ fn sets_colour(output: &str) -> bool {
 fn no_color_sends_no_colour_and_still_marks_the_selection() {
     let mut console = demo(&[("NO_COLOR", "1")]);
     let output = String::from_utf8_lossy(&console.output()).to_string();
-    assert!(!sets_colour(&output), "a colour escape was sent with NO_COLOR set");
+    assert!(
+        !sets_colour(&output),
+        "a colour escape was sent with NO_COLOR set"
+    );
     let screen = console.screen();
     assert!(
-        screen.rows(common::console::TREE_PANE).iter().any(|row| row.contains('›')),
+        screen
+            .rows(common::console::TREE_PANE)
+            .iter()
+            .any(|row| row.contains('›')),
         "the selection is marked without colour"
     );
     console.send("q");
@@ -99,7 +108,10 @@ fn a_256_colour_terminal_without_colorterm_gets_no_true_colour() {
     let mut console = demo_with(&["--demo", "--theme", "light"], &[]);
     let output = String::from_utf8_lossy(&console.output()).to_string();
     assert!(sets_colour(&output), "colours are drawn at all");
-    assert!(!output.contains("38;2;") && !output.contains("48;2;"), "a true-colour escape");
+    assert!(
+        !output.contains("38;2;") && !output.contains("48;2;"),
+        "a true-colour escape"
+    );
     console.send("q");
     assert!(console.wait_exit().success());
 }

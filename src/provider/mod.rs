@@ -194,4 +194,16 @@ pub trait Provider: Send + Sync {
     /// `CancelHandshake`, `AttachPolicy` or `DetachPolicy`. Returns AWS's
     /// request id, for the journal, when the answer carried one.
     async fn perform(&self, action: &Action) -> Result<Option<String>>;
+
+    /// STS `GetCallerIdentity`: the ARN the calls are made as, for the
+    /// journal. A provider that cannot tell says so.
+    async fn get_caller_identity(&self) -> Result<String> {
+        Err(ProviderError::new(
+            "GetCallerIdentity",
+            None,
+            ErrorKind::Unavailable,
+            "NotSupported",
+            "this source cannot tell who is calling",
+        ))
+    }
 }

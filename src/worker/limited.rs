@@ -328,4 +328,14 @@ impl Provider for Limited {
         )
         .await
     }
+
+    async fn get_caller_identity(&self) -> Result<String> {
+        self.limited(
+            ORGS,
+            "GetCallerIdentity",
+            "",
+            self.inner.get_caller_identity(),
+        )
+        .await
+    }
 }

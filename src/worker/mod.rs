@@ -374,11 +374,11 @@ async fn perform(
     action: &Action,
     warnings: Vec<Warning>,
 ) -> Result<Option<String>, ProviderError> {
-    // TODO: the caller identity (STS GetCallerIdentity) is not read yet;
-    // the journal records the profile alone.
+    // Who is acting, as AWS sees it; an action is not refused for want of it.
+    let caller = provider.get_caller_identity().await.ok();
     let entry = journal::Entry {
         profile: provider.source(),
-        caller: None,
+        caller,
         action: action.clone(),
         warnings,
     };

@@ -285,6 +285,8 @@ pub struct AwsProvider {
     source: String,
     profile: String,
     credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
+    /// For `GetCallerIdentity`, which the journal records.
+    sts: Option<aws_sdk_sts::Client>,
 }
 
 impl AwsProvider {
@@ -309,6 +311,12 @@ impl AwsProvider {
             .with_cost_explorer(cost_explorer)
             .with_billing(billing);
         provider.credentials = sdk.credentials_provider();
+        let sts = aws_sdk_sts::config::Builder::from(&sdk);
+        let sts = match &settings.endpoint_url {
+            Some(url) => sts.endpoint_url(url),
+            None => sts,
+        };
+        provider.sts = Some(aws_sdk_sts::Client::from_conf(sts.build()));
         provider
     }
 
@@ -364,6 +372,7 @@ impl AwsProvider {
             source,
             profile,
             credentials: None,
+            sts: None,
         }
     }
 
@@ -648,6 +657,28 @@ impl Provider for AwsProvider {
 
     async fn perform(&self, action: &Action) -> Result<Option<String>> {
         self.organizations.perform(action).await
+    }
+
+    async fn get_caller_identity(&self) -> Result<String> {
+        let Some(sts) = &self.sts else {
+            return Err(super::ProviderError::new(
+                "GetCallerIdentity",
+                None,
+                super::ErrorKind::Unavailable,
+                "NoStsClient",
+                "no STS client was configured",
+            ));
+        };
+        let output = sts.get_caller_identity().send().await.map_err(|error| {
+            super::ProviderError::new(
+                "GetCallerIdentity",
+                None,
+                super::ErrorKind::Other,
+                "CallerIdentityUnknown",
+                error_chain(&error),
+            )
+        })?;
+        Ok(output.arn().unwrap_or_default().to_string())
     }
 }
 

@@ -590,6 +590,17 @@ impl Provider for DemoProvider {
         let mut state = self.state.lock().map_err(|_| poisoned(operation))?;
         state.perform(action, now).map(Some)
     }
+
+    async fn get_caller_identity(&self) -> Result<String> {
+        let operation = "GetCallerIdentity";
+        self.call(operation).await?;
+        self.read(operation, |state| {
+            Ok(format!(
+                "arn:aws:sts::{}:assumed-role/AWSReservedSSO_AdministratorAccess_demo/demo-user",
+                state.organization.management_account_id
+            ))
+        })
+    }
 }
 
 /// The state's costs; an organization the description gives none spends
