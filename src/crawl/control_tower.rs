@@ -66,30 +66,13 @@ fn reason(error: &ProviderError) -> String {
 async fn all_baselines(
     provider: &dyn Provider,
 ) -> Result<Vec<crate::model::control_tower::EnabledBaseline>, ProviderError> {
-    let mut baselines = Vec::new();
-    let mut token = None;
-    loop {
-        let page = provider.list_enabled_baselines(token).await?;
-        baselines.extend(page.items);
-        match page.next_token {
-            Some(next) => token = Some(next),
-            None => return Ok(baselines),
-        }
-    }
+    crate::provider::all_pages(|token| provider.list_enabled_baselines(token)).await
 }
 
 async fn all_controls(
     provider: &dyn Provider,
     target: &str,
 ) -> Result<Vec<EnabledControl>, ProviderError> {
-    let mut controls = Vec::new();
-    let mut token = None;
-    loop {
-        let page = provider.list_enabled_controls(target, token).await?;
-        controls.extend(page.items);
-        match page.next_token {
-            Some(next) => token = Some(next),
-            None => return Ok(controls),
-        }
-    }
+    crate::provider::all_pages(|token| provider.list_enabled_controls(target, token))
+        .await
 }

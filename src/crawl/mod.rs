@@ -282,16 +282,7 @@ fn policy_listings(policy: &PolicySummary) -> Vec<Listing> {
 }
 
 async fn all_roots(provider: &dyn Provider) -> Result<Vec<Root>, ProviderError> {
-    let mut roots = Vec::new();
-    let mut token = None;
-    loop {
-        let page = provider.list_roots(token).await?;
-        roots.extend(page.items);
-        match page.next_token {
-            Some(next) => token = Some(next),
-            None => return Ok(roots),
-        }
-    }
+    crate::provider::all_pages(|token| provider.list_roots(token)).await
 }
 
 /// Folds one crawl event into `org`.

@@ -44,6 +44,25 @@ impl<T> Page<T> {
     }
 }
 
+/// Every page of a listing: `ask` is called with each next token until a
+/// page comes without one.
+pub async fn all_pages<T, F, Fut>(mut ask: F) -> Result<Vec<T>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let page = ask(token).await?;
+        items.extend(page.items);
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
 /// The AWS services orgtop calls; each has its own concurrency limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {

@@ -318,16 +318,10 @@ async fn all_tags(
     provider: &dyn Provider,
     resource_id: &str,
 ) -> Result<Vec<Tag>, ProviderError> {
-    let mut tags = Vec::new();
-    let mut token = None;
-    loop {
-        let page = provider.list_tags_for_resource(resource_id, token).await?;
-        tags.extend(page.items);
-        match page.next_token {
-            Some(next) => token = Some(next),
-            None => return Ok(tags),
-        }
-    }
+    crate::provider::all_pages(|token| {
+        provider.list_tags_for_resource(resource_id, token)
+    })
+    .await
 }
 
 /// Every page of one account's cost by service.
@@ -336,34 +330,18 @@ async fn all_service_costs(
     account_id: &str,
     period: &CostPeriod,
 ) -> Result<Vec<ServiceCost>, ProviderError> {
-    let mut costs = Vec::new();
-    let mut token = None;
-    loop {
-        let page = provider
-            .get_cost_by_service(account_id, period, token)
-            .await?;
-        costs.extend(page.items);
-        match page.next_token {
-            Some(next) => token = Some(next),
-            None => return Ok(costs),
-        }
-    }
+    crate::provider::all_pages(|token| {
+        provider.get_cost_by_service(account_id, period, token)
+    })
+    .await
 }
 
 /// Every page of the organization's invitations.
 async fn all_handshakes(
     provider: &dyn Provider,
 ) -> Result<Vec<Handshake>, ProviderError> {
-    let mut handshakes = Vec::new();
-    let mut token = None;
-    loop {
-        let page = provider.list_handshakes_for_organization(token).await?;
-        handshakes.extend(page.items);
-        match page.next_token {
-            Some(next) => token = Some(next),
-            None => return Ok(handshakes),
-        }
-    }
+    crate::provider::all_pages(|token| provider.list_handshakes_for_organization(token))
+        .await
 }
 
 /// Runs one confirmed action: a `started` line in the journal first (no
