@@ -37,6 +37,10 @@ pub fn load_tree(path: &Path, source: &str) -> Option<(Org, DateTime<Utc>)> {
         tracing::warn!(path = %path.display(), version = cached.version, "cache from another version, ignored");
         return None;
     }
+    if !cached.org.is_consistent() {
+        tracing::warn!(path = %path.display(), "cache does not hold together, ignored");
+        return None;
+    }
     if cached.source != source {
         tracing::warn!(path = %path.display(), "cache of another source, ignored");
         return None;
@@ -101,6 +105,18 @@ mod tests {
         std::fs::write(&path, old).unwrap();
         assert!(load_tree(&path, "demo").is_none());
         assert!(load_tree(&tree_path(dir.path(), "other"), "other").is_none());
+    }
+
+    #[test]
+    fn a_cache_whose_indices_do_not_hold_together_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = tree_path(dir.path(), "demo");
+        store_tree(&path, "demo", small_org(), Utc::now()).unwrap();
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        json["org"]["nodes"][0]["children"] = serde_json::json!([999]);
+        std::fs::write(&path, json.to_string()).unwrap();
+        assert!(load_tree(&path, "demo").is_none());
     }
 
     #[test]

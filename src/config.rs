@@ -224,6 +224,36 @@ impl Dirs {
     }
 }
 
+/// Checks what the file's syntax cannot: values that parse but make no
+/// sense, named by their dotted key.
+pub fn validate(config: &Config) -> Result<(), String> {
+    let cost = &config.cost;
+    if !(1..=36).contains(&cost.months) {
+        return Err(format!(
+            "cost.months is {}: it must be from 1 to 36 (Cost Explorer keeps about three years)",
+            cost.months
+        ));
+    }
+    let positive = [
+        (
+            "organizations.scp_attachment_limit",
+            config.organizations.scp_attachment_limit as u64,
+        ),
+        ("aws.max_attempts", u64::from(config.aws.max_attempts)),
+        ("aws.connect_timeout_secs", config.aws.connect_timeout_secs),
+        (
+            "aws.operation_timeout_secs",
+            config.aws.operation_timeout_secs,
+        ),
+    ];
+    for (key, value) in positive {
+        if value == 0 {
+            return Err(format!("{key} is 0: it must be at least 1"));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the configuration from `path`; a missing file means defaults.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text = match std::fs::read_to_string(path) {

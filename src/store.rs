@@ -53,3 +53,62 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     std::fs::write(&partial, text)?;
     std::fs::rename(&partial, path)
 }
+
+/// The value in `path` for a file that holds more than a cache: when it is
+/// damaged it is moved aside to `<name>.damaged`, never overwritten, and
+/// the second value says so, for the person.
+pub fn read_json_keeping_damaged<T: DeserializeOwned>(
+    path: &Path,
+) -> (Option<T>, Option<String>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return (None, None);
+        }
+        Err(error) => {
+            return (
+                None,
+                Some(format!("{} cannot be read: {error}", path.display())),
+            );
+        }
+    };
+    match serde_json::from_str(&text) {
+        Ok(value) => (Some(value), None),
+        Err(error) => {
+            let aside = path.with_extension("json.damaged");
+            let moved = std::fs::rename(path, &aside);
+            tracing::warn!(path = %path.display(), %error, "file damaged, moved aside");
+            let note = match moved {
+                Ok(()) => format!(
+                    "{} was damaged ({error}); kept as {} and started afresh",
+                    path.display(),
+                    aside.display()
+                ),
+                Err(why) => format!(
+                    "{} is damaged ({error}) and could not be moved: {why}",
+                    path.display()
+                ),
+            };
+            (None, Some(note))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_file_is_moved_aside_not_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drift-demo.json");
+        std::fs::write(&path, "{\"first_seen\": {} trailing").unwrap();
+        let (value, note) = read_json_keeping_damaged::<serde_json::Value>(&path);
+        assert!(value.is_none());
+        assert!(note.unwrap().contains("drift-demo.json.damaged"));
+        assert!(!path.exists());
+        let kept =
+            std::fs::read_to_string(dir.path().join("drift-demo.json.damaged")).unwrap();
+        assert!(kept.contains("trailing"), "the damaged content is kept");
+    }
+}

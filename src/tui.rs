@@ -160,8 +160,12 @@ fn new_app(session: &Session, source: String, files: &Files) -> App {
     {
         app.show_cached(org, read_at);
     }
-    let memory = files.drift_memory.as_deref().and_then(store::read_json);
+    let (memory, note) = match files.drift_memory.as_deref() {
+        Some(path) => store::read_json_keeping_damaged(path),
+        None => (None, None),
+    };
     app.drift = DriftView::new(memory.unwrap_or_default(), session.scp_limit);
+    app.message = note;
     app.cost.options = session.cost_options.clone();
     app.read_only = session.read_only;
     app.theme_names = session.theme_names.clone();

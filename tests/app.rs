@@ -627,3 +627,40 @@ fn account_id(org: &orgtop::model::Org, name: &str) -> String {
         .map(|(_, n)| n.id.clone())
         .unwrap()
 }
+
+#[test]
+fn after_a_refresh_drift_flags_stay_on_their_targets() {
+    let mut app = app_with_drift();
+    let suspended = app.org.find(&account_id(&app.org, "Suspended")).unwrap();
+    assert_eq!(app.drift.count(suspended), 1);
+
+    // A refresh whose tree arrives in another order: indices change.
+    let Some(Effect::Run(Job::Crawl { crawl })) =
+        press(&mut app, KeyCode::Char('r')).first().cloned()
+    else {
+        panic!("r refreshes");
+    };
+    let mut events = crawl_events();
+    events.reverse();
+    let (first, rest): (Vec<_>, Vec<_>) = events.into_iter().partition(|e| {
+        matches!(
+            e,
+            orgtop::crawl::CrawlEvent::Organization(_)
+                | orgtop::crawl::CrawlEvent::Root(_)
+        )
+    });
+    for event in first.into_iter().rev().chain(rest.into_iter().rev()) {
+        app.update(Event::Worker(WorkerEvent::Crawl { crawl, event }));
+    }
+    app.update(Event::Worker(WorkerEvent::CrawlFinished {
+        crawl,
+        result: Ok(()),
+    }));
+
+    let suspended = app.org.find(&account_id(&app.org, "Suspended")).unwrap();
+    assert_eq!(
+        app.drift.count(suspended),
+        1,
+        "the flag follows the OU, not its old index"
+    );
+}

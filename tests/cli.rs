@@ -85,3 +85,23 @@ fn without_demo_or_aws_setup_the_tree_command_exits_2_suggesting_the_demo() {
         "more than two lines: {message}"
     );
 }
+
+#[test]
+fn a_configuration_file_named_but_missing_stops_orgtop_instead_of_using_defaults() {
+    let home = Home::new();
+    let missing = home.path().join("typo.toml").display().to_string();
+    let output = orgtop(&home, &["--config", &missing, "--demo", "tree"]);
+    assert_refused(&output);
+    let message = stderr(&output);
+    assert!(message.contains("typo.toml does not exist"), "{message}");
+}
+
+#[test]
+fn a_setting_that_parses_but_makes_no_sense_is_refused_by_name() {
+    let home = Home::new();
+    home.write_config("[cost]\nmonths = 100000\n");
+    let output = orgtop(&home, &["--demo", "cost"]);
+    assert_refused(&output);
+    let message = stderr(&output);
+    assert!(message.contains("cost.months is 100000"), "{message}");
+}

@@ -216,3 +216,17 @@ fn cost_by_service_of_the_legacy_production_account() {
     );
     insta::assert_snapshot!(render(&mut app, 100, 36));
 }
+
+#[test]
+fn the_command_line_shows_what_is_typed_and_the_choices() {
+    let mut app = demo_app();
+    press(&mut app, &[KeyCode::Char(':')]);
+    type_text(&mut app, "t");
+    press(&mut app, &[KeyCode::Tab]);
+    let screen = render(&mut app, 80, 24);
+    let status = screen.lines().last().unwrap_or_default().to_string();
+    assert!(
+        status.contains(":t") && status.contains("tree") && status.contains("theme"),
+        "{status}"
+    );
+}

@@ -58,6 +58,15 @@ impl DriftView {
         true
     }
 
+    /// Counts the findings again over `org`, whose node indices changed: a
+    /// refresh must not leave flags on the rows the old indices now name.
+    pub fn recount(&mut self, org: &Org) {
+        self.counts = match &self.report {
+            Some(report) => counts(org, report),
+            None => Vec::new(),
+        };
+    }
+
     /// Takes a report the worker pool evaluated, with the memory it left.
     pub fn accept(&mut self, org: &Org, report: DriftReport, memory: DriftMemory) {
         self.counts = counts(org, &report);

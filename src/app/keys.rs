@@ -25,6 +25,10 @@ pub const HELP: &[KeyHelp] = &[
         action: "quit",
     },
     KeyHelp {
+        keys: "Ctrl-Z",
+        action: "suspend to the shell (fg returns)",
+    },
+    KeyHelp {
         keys: "↑ ↓  k j",
         action: "move the selection",
     },

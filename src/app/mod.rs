@@ -571,6 +571,7 @@ impl App {
                 if let Some(next) = loading.next {
                     self.changed = changed_nodes(&self.org, &next);
                     self.org = Arc::new(next);
+                    self.drift.recount(&self.org);
                     self.tree.rebuild(&self.org);
                     self.tags.retain(|_, tags| matches!(tags, Tags::Loading));
                 }

@@ -367,12 +367,23 @@ pub fn resolve(given: &Invocation, dirs: &Dirs) -> Result<Resolved, String> {
         None => (dirs.config_file(), Origin::Default),
     };
     let (file, exists) = read(&path).map_err(|e| format!("configuration: {e}"))?;
+    if !exists && path_origin != Origin::Default {
+        // A path someone named and mistyped must not silently fall back to
+        // defaults: read_only = true would be lost.
+        return Err(format!(
+            "configuration: {} does not exist (named by {}); fix the path or leave it out",
+            path.display(),
+            path_origin
+        ));
+    }
 
     let layers: Vec<Option<Layer>> = SETTINGS
         .iter()
         .map(|setting| (setting.layer)(given))
         .collect();
     let config = layered(&file, &layers)
+        .map_err(|e| format!("configuration: {}: {e}", path.display()))?;
+    config::validate(&config)
         .map_err(|e| format!("configuration: {}: {e}", path.display()))?;
 
     let values = SETTINGS

@@ -213,7 +213,11 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<u8, String> {
             Some(Command::Drift { format, min_severity, exit_code }) => {
                 let files = Files::for_source(&dirs, &provider.source());
                 let path = files.drift_memory.unwrap_or_default();
-                let mut memory = crate::store::read_json(&path).unwrap_or_default();
+                let (memory, note) = crate::store::read_json_keeping_damaged(&path);
+                if let Some(note) = note {
+                    eprintln!("orgtop: {note}");
+                }
+                let mut memory = memory.unwrap_or_default();
                 let request = drift::Request {
                     format,
                     min_severity: min_severity.into(),

@@ -374,6 +374,33 @@ impl Org {
         (children.len() - accounts, accounts)
     }
 
+    /// Whether every index points inside the tree and every id finds its
+    /// own node: what a file read back must hold before it is trusted.
+    pub fn is_consistent(&self) -> bool {
+        let inside = |idx: NodeIdx| idx.0 < self.nodes.len();
+        let links = self.nodes.iter().enumerate().all(|(at, node)| {
+            node.parent.is_none_or(|p| {
+                inside(p) && self.nodes[p.0].children.contains(&NodeIdx(at))
+            }) && node
+                .children
+                .iter()
+                .all(|&c| inside(c) && self.nodes[c.0].parent == Some(NodeIdx(at)))
+        });
+        let ids = self.by_id.len() == self.nodes.len()
+            && self
+                .by_id
+                .iter()
+                .all(|(id, &idx)| inside(idx) && self.nodes[idx.0].id == *id);
+        let roots = self.nodes.iter().filter(|n| n.parent.is_none()).count();
+        links
+            && ids
+            && roots <= 1
+            && self
+                .policy_by_id
+                .values()
+                .all(|&at| at < self.policies.len())
+    }
+
     fn require(&self, id: &str) -> Result<NodeIdx, OrgError> {
         self.find(id)
             .ok_or_else(|| OrgError::UnknownParent(id.to_string()))

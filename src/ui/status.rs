@@ -46,6 +46,19 @@ impl Part {
 
 /// Draws the status line into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if let Some(line) = &app.command_line {
+        // While a command is typed, the status line is the command line.
+        let choices = if line.choices.is_empty() {
+            String::new()
+        } else {
+            format!("   {}", line.choices.join("  "))
+        };
+        let text = format!(":{}▏{choices}", line.text);
+        let paragraph =
+            Paragraph::new(Line::from(text)).style(theme.get("status_accent"));
+        frame.render_widget(paragraph, area);
+        return;
+    }
     let width = area.width as usize;
     let mut parts = parts(app, width < 100);
     // Parts ranked KEEP or above are never dropped: a long message is cut
