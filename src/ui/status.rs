@@ -119,7 +119,8 @@ fn parts(app: &App, narrow: bool) -> Vec<Part> {
     }
     let jobs = app.jobs_in_flight();
     if jobs > 0 && app.loading.is_none() {
-        parts.push(Part::new(format!("{jobs} jobs"), 2));
+        let noun = if jobs == 1 { "job" } else { "jobs" };
+        parts.push(Part::new(format!("{jobs} {noun}"), 2));
     }
     let billed = app.cost.billed_requests;
     if billed > 0 {

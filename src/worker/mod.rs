@@ -368,7 +368,10 @@ async fn perform(
                 Some(action.confirmation_id()),
                 ErrorKind::Other,
                 "JournalUnwritable",
-                format!("the journal could not be written, so nothing was sent: {error}"),
+                format!(
+                    "journal {} could not be written ({error}); nothing was sent",
+                    journal.map_or(String::new(), |j| j.path().display().to_string())
+                ),
             ));
         }
     };
