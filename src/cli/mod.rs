@@ -271,7 +271,13 @@ async fn provider(cli: &Cli, config: &Config) -> Result<Arc<dyn Provider>, Strin
     let provider = AwsProvider::connect(&config.aws).await;
     match provider.check_credentials().await {
         Ok(()) => Ok(Arc::new(provider)),
-        Err(CredentialsProblem::NotFound) => Err(NO_CREDENTIALS.into()),
+        Err(CredentialsProblem::NotFound) => match &config.aws.profile {
+            Some(profile) => Err(format!(
+                "profile {profile} gives no credentials: is it in the AWS config file \
+                 (aws configure --profile {profile}, or aws sso login --profile {profile})?"
+            )),
+            None => Err(NO_CREDENTIALS.into()),
+        },
         Err(CredentialsProblem::Failed(reason)) => Err(reason),
     }
 }

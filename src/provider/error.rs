@@ -70,7 +70,9 @@ impl ProviderError {
     pub fn hint(&self) -> &'static str {
         match self.kind {
             ErrorKind::InvalidInput => "check the id or value given",
-            ErrorKind::NotFound => "it may have been changed elsewhere: refresh with r",
+            ErrorKind::NotFound => {
+                "it may have changed since it was read: read it again (r in the console)"
+            }
             ErrorKind::AccessDenied => {
                 "the credentials lack this permission: see the README's IAM policy"
             }
