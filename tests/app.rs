@@ -664,3 +664,24 @@ fn after_a_refresh_drift_flags_stay_on_their_targets() {
         "the flag follows the OU, not its old index"
     );
 }
+
+#[test]
+fn read_only_refuses_actions_but_still_lists_invitations() {
+    let mut app = loaded_app();
+    app.read_only = true;
+    select(&mut app, "ci-cd");
+    press(&mut app, KeyCode::Char('m'));
+    assert!(app.overlay.is_none());
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .contains("read-only: m is disabled")
+    );
+    let effects = press(&mut app, KeyCode::Char('I'));
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Action(orgtop::app::Dialog::Invitations { .. }))
+    ));
+    assert!(effects.contains(&Effect::Run(Job::ListHandshakes)));
+}

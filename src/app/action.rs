@@ -71,7 +71,8 @@ impl App {
     /// `m`, `a`, `d`, `i` and `I`: opens the dialog for the action, or says
     /// why it cannot.
     pub(super) fn begin_action(&mut self, key: char) -> Vec<Effect> {
-        if self.read_only {
+        // Listing invitations changes nothing: only acting is refused.
+        if self.read_only && key != 'I' {
             self.message = Some(format!(
                 "read-only: {key} is disabled (started with --read-only or read_only = true)"
             ));

@@ -56,6 +56,8 @@ pub struct CostView {
     pub error: Option<String>,
     /// Cost by service, by account id, asked for with `b`.
     pub services: HashMap<String, Services>,
+    /// How far the pane is scrolled down, in lines.
+    pub scroll: u16,
 }
 
 impl CostView {

@@ -224,6 +224,15 @@ impl App {
     }
 
     fn on_cost_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let scroll = &mut self.cost.scroll;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+            KeyCode::PageDown => *scroll = scroll.saturating_add(10),
+            KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+            KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
+            _ => {}
+        }
         if key.code != KeyCode::Char('b') {
             return Vec::new();
         }

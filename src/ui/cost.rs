@@ -36,7 +36,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         _ => placeholder(app, theme),
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let paragraph = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((app.cost.scroll, 0));
+    frame.render_widget(paragraph, inner);
 }
 
 fn placeholder<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
@@ -275,7 +278,7 @@ fn services<'a>(app: &App, account_id: &str, theme: &Theme) -> Vec<Line<'a>> {
                 None => heading,
             };
             let mut lines = vec![heading];
-            lines.extend(rows.into_iter().take(6).map(|cost| {
+            lines.extend(rows.iter().take(6).map(|cost| {
                 Line::from(vec![
                     Span::styled(
                         format!("  {:<28}", shorten(&cost.service, 28)),
@@ -287,6 +290,18 @@ fn services<'a>(app: &App, account_id: &str, theme: &Theme) -> Vec<Line<'a>> {
                     ),
                 ])
             }));
+            // The rest in one line, so the lines add up to the month.
+            let rest: Decimal = rows[6.min(rows.len())..]
+                .iter()
+                .map(|cost| cost.amount)
+                .sum();
+            if rows.len() > 6 {
+                let others = format!("{} other services", rows.len() - 6);
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {:<28}", others), theme.get("inherited")),
+                    Span::styled(format!("{:>12}", money(rest)), theme.get("inherited")),
+                ]));
+            }
             lines
         }
     }
