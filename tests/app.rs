@@ -669,7 +669,7 @@ fn after_a_refresh_drift_flags_stay_on_their_targets() {
 fn read_only_refuses_actions_but_still_lists_invitations() {
     let mut app = loaded_app();
     app.read_only = true;
-    select(&mut app, "ci-cd");
+    select(&mut app, "Northwind Management");
     press(&mut app, KeyCode::Char('m'));
     assert!(app.overlay.is_none());
     assert!(
