@@ -3,14 +3,14 @@
 //! role, as `export` lines or a `credential_process` answer. They ask the
 //! AWS access portal only, with the token `aws sso login` cached.
 
-use chrono::{SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use clap::ValueEnum;
 use serde_json::json;
 
 use super::{Command, Format};
 use crate::model::access::{AccountAccess, RoleCredentials};
 use crate::provider::aws::AwsSettings;
-use crate::provider::aws::sso::{self, AwsFiles, Pacing, SsoPortal, SsoToken};
+use crate::provider::aws::sso::SsoPortal;
 
 /// How `orgtop credentials` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,7 +56,7 @@ pub fn run(settings: &AwsSettings, request: Request) -> Result<u8, String> {
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start: {e}"))?;
     runtime.block_on(async {
-        let portal = portal(settings).await?;
+        let portal = SsoPortal::for_active_profile(settings).await?;
         let text = match request {
             Request::Access { format } => {
                 let access = portal.access().await.map_err(|e| e.to_string())?;
@@ -79,16 +79,6 @@ pub fn run(settings: &AwsSettings, request: Request) -> Result<u8, String> {
         };
         super::emit(&text).map(|()| 0)
     })
-}
-
-/// The active profile's portal, with its cached token.
-async fn portal(settings: &AwsSettings) -> Result<SsoPortal, String> {
-    let files = AwsFiles::from_environment()
-        .ok_or("no home directory: set HOME to find the AWS config and SSO token")?;
-    let profile = sso::active_profile(settings, &files).map_err(|e| e.to_string())?;
-    let token =
-        SsoToken::read(&files, &profile, Utc::now()).map_err(|e| e.to_string())?;
-    Ok(SsoPortal::connect(settings, profile, token, Pacing::default()).await)
 }
 
 /// Accounts and roles as text (one account per line, its roles indented)

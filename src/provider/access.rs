@@ -163,18 +163,8 @@ impl Access for NoAccess {
 pub async fn for_profile(
     settings: &crate::provider::aws::AwsSettings,
 ) -> Arc<dyn Access> {
-    use crate::provider::aws::sso::{self, AwsFiles, Pacing, SsoToken};
-    let Some(files) = AwsFiles::from_environment() else {
-        return Arc::new(NoAccess("no home directory, so no AWS config file".into()));
-    };
-    let profile = match sso::active_profile(settings, &files) {
-        Ok(profile) => profile,
-        Err(error) => return Arc::new(NoAccess(explain(&error))),
-    };
-    match SsoToken::read(&files, &profile, Utc::now()) {
-        Ok(token) => Arc::new(
-            SsoPortal::connect(settings, profile, token, Pacing::default()).await,
-        ),
-        Err(error) => Arc::new(NoAccess(explain(&error))),
+    match SsoPortal::for_active_profile(settings).await {
+        Ok(portal) => Arc::new(portal),
+        Err(reason) => Arc::new(NoAccess(reason)),
     }
 }

@@ -126,6 +126,18 @@ impl SsoPortal {
         }
     }
 
+    /// The portal of the active profile (`--profile`, `AWS_PROFILE`, then
+    /// `default`) with the token `aws sso login` cached for it, or why there
+    /// is none, in words that name the command to run.
+    pub async fn for_active_profile(settings: &AwsSettings) -> Result<Self, String> {
+        let files = AwsFiles::from_environment()
+            .ok_or("no home directory: set HOME to find the AWS config and SSO token")?;
+        let profile = active_profile(settings, &files).map_err(|e| e.to_string())?;
+        let token =
+            SsoToken::read(&files, &profile, Utc::now()).map_err(|e| e.to_string())?;
+        Ok(Self::connect(settings, profile, token, Pacing::default()).await)
+    }
+
     /// The profile the portal belongs to.
     pub fn profile(&self) -> &SsoProfile {
         &self.profile
